@@ -1,0 +1,114 @@
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { EndCause } from '../../shared/index.js';
+import { actorRefusal, targetRefusal } from './eligibility.js';
+import { sendError } from './errors.js';
+import { beforeResponse } from './intercept.js';
+import type { Lifecycle } from './lifecycle.js';
+import { expiryCause } from './lifecycle.js';
+import type { ResolvedOptions } from './options.js';
+import { leaveActing } from './session.js';
+import type { ImpersonationRecord } from './types.js';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+export const isSafeMethod = (method: string) => SAFE_METHODS.has(method);
+
+/** Idle activity is written at most this often per session: precise enough, and one write less per request. */
+const TOUCH_EVERY_MS = 1_000;
+
+/**
+ * Runs on every request: decides who it is served as. While acting it re-checks everything
+ * (the record, its actor binding, expiry, both users' eligibility) before the host sees the
+ * request, and ends the session when anything fails — serving the request as the actor, or
+ * signed out in logout mode, never as the subject.
+ */
+export function resolveIdentity(o: ResolvedOptions, life: Lifecycle): RequestHandler {
+  const apiPrefix = `${o.basePath}/`;
+  const ownRoute = (path: string, name: string) => path === `${o.basePath}/${name}`;
+
+  const blocked = (path: string) =>
+    // The impersonation admin API itself (users, sessions, audit) is refused while acting; status and stop are not.
+    (path.startsWith(apiPrefix) && !ownRoute(path, 'status') && !ownRoute(path, 'stop') && !ownRoute(path, 'start')) ||
+    o.blockedWhileActing.some((rule) =>
+      typeof rule === 'string' ? path === rule || path.startsWith(rule.endsWith('/') ? rule : `${rule}/`) : rule.test(path),
+    );
+
+  /** Why this live record can't serve this request, if it can't. */
+  async function endCause(req: Request, r: ImpersonationRecord, signedIn: string | undefined): Promise<EndCause | null> {
+    // Bound to the actor's own sign-in: another user in this session never inherits it.
+    if (signedIn !== r.actorId) return 'logout';
+    const expired = expiryCause(o, r, o.now());
+    if (expired) return expired;
+    const [actor, subject] = await Promise.all([o.users.get(r.actorId), o.users.get(r.subjectId)]);
+    if (await actorRefusal(o, actor, req)) return 'ineligible';
+    if (!subject || (await targetRefusal(o, actor!, subject, req))) return 'ineligible';
+    return null;
+  }
+
+  return async function onBehalfIdentity(req: Request, res: Response, next: NextFunction) {
+    if (!req.session) {
+      return next(new Error('onbehalf: express-session must be mounted before onBehalf() (app.use(session(...)) first).'));
+    }
+    try {
+      const signedIn = (await o.currentUser(req)) ?? undefined;
+      const ref = req.session.onbehalf;
+      if (!ref) {
+        req.onBehalf = { active: false, userId: signedIn };
+        return next();
+      }
+
+      const record = await o.store.get(ref.id);
+      const cause = record ? await endCause(req, record, signedIn) : 'revoked';
+      if (cause) {
+        // Ended here (or already elsewhere: revoked, exited in another tab, swept).
+        if (record) await life.end(record.id, cause, req);
+        await leaveActing(req, cause === 'logout' ? 'logout' : o.exitMode);
+        const userId = cause === 'logout' || o.exitMode === 'logout' ? undefined : signedIn;
+        req.onBehalf = { active: false, userId };
+        // A write meant for the subject must not run as the actor instead.
+        if (!isSafeMethod(req.method) && !ownRoute(req.path, 'stop')) {
+          return sendError(res, 'EXPIRED', 'The work-on-behalf session has ended; nothing was changed.');
+        }
+        return next();
+      }
+
+      const r = record!;
+      if (blocked(req.path)) {
+        return sendError(res, 'BLOCKED_WHILE_ACTING', 'This page is not available while working on behalf of a user.');
+      }
+      if (r.readOnly && !isSafeMethod(req.method) && !ownRoute(req.path, 'stop')) {
+        return sendError(res, 'READ_ONLY', 'This session is read-only: changes are refused.');
+      }
+      const now = o.now();
+      if (now - r.lastSeenAt >= TOUCH_EVERY_MS) await o.store.touch(r.id, now);
+
+      req.onBehalf = {
+        active: true,
+        userId: r.subjectId,
+        subject: r.subject,
+        actor: r.actor,
+        reason: r.reason,
+        ticket: r.ticket,
+        sessionId: r.id,
+        startedAt: r.startedAt,
+        expiresAt: r.expiresAt,
+        readOnly: r.readOnly,
+      };
+
+      // W10: every write made while acting is on the record before its answer leaves.
+      if (!isSafeMethod(req.method) && !req.path.startsWith(apiPrefix)) {
+        beforeResponse(res, async () => {
+          try {
+            await life.record(life.event('action', req, { ...life.sessionFields(r), method: req.method, path: req.originalUrl.slice(0, 2048), status: res.statusCode }));
+          } catch {
+            res.status(503).setHeader('Content-Type', 'application/json');
+            return Buffer.from(JSON.stringify({ error: { code: 'AUDIT_UNAVAILABLE', message: 'The audit could not be written.' } }));
+          }
+        });
+      }
+      return next();
+    } catch {
+      // Store or directory unreachable: serve nobody rather than the wrong user.
+      return sendError(res, 'STORE_UNAVAILABLE', 'Impersonation state is unavailable; try again shortly.');
+    }
+  };
+}

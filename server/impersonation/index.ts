@@ -1,0 +1,102 @@
+import express, { type Request, type RequestHandler } from 'express';
+import type { EndCause } from '../../shared/index.js';
+import { bannerMiddleware } from './banner.js';
+import { isSafeMethod, resolveIdentity } from './context.js';
+import { csrfProtection } from './csrf.js';
+import { guarded } from './guarded.js';
+import { lifecycle, expiryCause } from './lifecycle.js';
+import { resolveOptions, startupWarnings } from './options.js';
+import { apiRouter } from './routes.js';
+import type { OnBehalfEvents, OnBehalfOptions } from './types.js';
+
+export type { OnBehalfOptions } from './types.js';
+
+/** What `onBehalf()` returns: the middleware to mount, plus the host-facing controls. */
+export interface OnBehalf extends RequestHandler {
+  /** Opt-in: the server-rendered warning banner in HTML answers (mount after `ob`). */
+  banner(): RequestHandler;
+  /** End sessions by id, actor or subject (audited as `revoked`); returns how many ended. */
+  revoke(filter: { sessionId?: string; actorId?: string; subjectId?: string }): Promise<number>;
+  /** Call from the host's logout before destroying its session: ends an impersonation too (audited as `logout`). */
+  logout(req: Request): Promise<void>;
+  /** End expired sessions nobody is using now (runs on a timer too). */
+  sweep(): Promise<number>;
+  /** Listen to `started`, `ended`, `denied` (e.g. notify the subject). */
+  on<K extends keyof OnBehalfEvents>(event: K, listener: OnBehalfEvents[K]): OnBehalf;
+  /** Stop the sweep timer. */
+  close(): Promise<void>;
+}
+
+/**
+ * Work on behalf of a user, safely. Mount after express-session and the host's own sign-in:
+ * `app.use(session(...)); app.use(onBehalf({ users, currentUser, audit }))`.
+ */
+export function onBehalf(options: OnBehalfOptions): OnBehalf {
+  const resolved = resolveOptions(options);
+  const o = { ...resolved, store: guarded(resolved.store, 'impersonation store'), users: guarded(resolved.users, 'user directory') };
+  for (const w of startupWarnings(o)) o.warn(w);
+  const life = lifecycle(o);
+  const csrf = csrfProtection(o);
+
+  const router = express.Router();
+  let checkedFirstRequest = false;
+  router.use((req, _res, next) => {
+    // Checks that need a live request, once (like express-rate-limit's validations).
+    if (!checkedFirstRequest) {
+      checkedFirstRequest = true;
+      if (!req.session) o.warn('no session middleware before onBehalf(): mount express-session first.');
+      else {
+        const c = req.session.cookie;
+        if (process.env.NODE_ENV === 'production' && !c.secure) o.warn('session cookie is not `secure` in production.');
+        if (c.httpOnly === false) o.warn('session cookie is not `httpOnly`: page scripts can read it.');
+        if (!c.sameSite || c.sameSite === 'none') o.warn('session cookie has no SameSite=Lax/Strict: set `cookie.sameSite`.');
+      }
+    }
+    next();
+  });
+  router.use(resolveIdentity(o, life));
+  router.use(o.basePath, apiRouter(o, life, csrf));
+
+  async function endWhere(filter: { sessionId?: string; actorId?: string; subjectId?: string }, cause: EndCause, req?: Request) {
+    const ids = filter.sessionId ? [filter.sessionId] : (await o.store.list(filter)).map((r) => r.id);
+    let n = 0;
+    for (const id of ids) if (await life.end(id, cause, req)) n++;
+    return n;
+  }
+
+  async function sweep() {
+    const now = o.now();
+    let n = 0;
+    for (const r of await o.store.list()) {
+      const cause = expiryCause(o, r, now);
+      if (cause && (await life.end(r.id, cause))) n++;
+    }
+    return n;
+  }
+  const timer = o.sweepIntervalMs > 0 ? setInterval(() => void sweep().catch(() => undefined), o.sweepIntervalMs) : undefined;
+  timer?.unref();
+
+  const ob = ((req, res, next) => router(req, res, next)) as OnBehalf;
+  ob.banner = () => bannerMiddleware(o, csrf);
+  ob.revoke = (filter) => {
+    if (!filter || (!filter.sessionId && !filter.actorId && !filter.subjectId)) {
+      return Promise.reject(new TypeError('revoke() needs a sessionId, actorId or subjectId.'));
+    }
+    return endWhere(filter, 'revoked');
+  };
+  ob.logout = async (req) => {
+    const id = req.session?.onbehalf?.id;
+    if (id) await life.end(id, 'logout', req);
+  };
+  ob.sweep = sweep;
+  ob.on = (event, listener) => {
+    life.events.on(event, listener as (...a: unknown[]) => void);
+    return ob;
+  };
+  ob.close = async () => {
+    if (timer) clearInterval(timer);
+  };
+  return ob;
+}
+
+export { isSafeMethod };

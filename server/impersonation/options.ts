@@ -1,0 +1,73 @@
+import { DEFAULT_REASON_RULES, isSafeLocalPath, type ReasonRules } from '../../shared/index.js';
+import { memoryStore } from './store/index.js';
+import type { ImpersonationStore, OnBehalfOptions } from './types.js';
+
+const MINUTE = 60_000;
+
+export const DEFAULT_BLOCKED_WHILE_ACTING = ['/account/password', '/account/mfa', '/account/tokens', '/account/email', '/oauth'];
+
+/** Options with every default filled in. */
+export type ResolvedOptions = Required<
+  Omit<OnBehalfOptions, 'canImpersonate' | 'canBeImpersonated' | 'hasPrivateObjectives' | 'stepUp' | 'on' | 'reason' | 'rateLimit'>
+> &
+  Pick<OnBehalfOptions, 'canImpersonate' | 'canBeImpersonated' | 'hasPrivateObjectives' | 'stepUp' | 'on'> & {
+    reason: ReasonRules;
+    rateLimit: NonNullable<OnBehalfOptions['rateLimit']> & { limit: number; windowMs: number };
+  };
+
+/** Fill in defaults and refuse options that can't work (a developer error, thrown at start-up). */
+export function resolveOptions(options: OnBehalfOptions): ResolvedOptions {
+  if (!options || typeof options !== 'object') throw new TypeError('onBehalf(options): options are required.');
+  if (!options.users || typeof options.users.get !== 'function' || typeof options.users.search !== 'function') {
+    throw new TypeError('onBehalf: `users` must be a directory with get(id) and search(query, limit).');
+  }
+  if (typeof options.currentUser !== 'function') throw new TypeError('onBehalf: `currentUser(req)` is required.');
+  if (!options.audit || typeof options.audit.write !== 'function') {
+    throw new TypeError('onBehalf: `audit` is required (fileAudit({ path }), memoryAudit() or a sink with write()).');
+  }
+  const reason = { ...DEFAULT_REASON_RULES, ...options.reason };
+  if (!(reason.minLength >= 1 && reason.maxLength >= reason.minLength && reason.maxLength <= 5000)) {
+    throw new TypeError('onBehalf: reason.minLength must be ≥ 1 and ≤ reason.maxLength (≤ 5000).');
+  }
+  const basePath = (options.basePath ?? '/onbehalf').replace(/\/+$/, '');
+  for (const [name, path] of [['basePath', basePath], ['landingPath', options.landingPath ?? '/'], ['exitPath', options.exitPath ?? '/']] as const) {
+    if (!isSafeLocalPath(path)) throw new TypeError(`onBehalf: ${name} must be a same-origin path starting with "/".`);
+  }
+  const positive = (name: string, v: number | undefined, d: number) => {
+    const value = v ?? d;
+    if (!(Number.isFinite(value) && value > 0)) throw new TypeError(`onBehalf: ${name} must be a positive number of milliseconds.`);
+    return value;
+  };
+  const exitMode = options.exitMode ?? 'return';
+  if (exitMode !== 'return' && exitMode !== 'logout') throw new TypeError("onBehalf: exitMode must be 'return' or 'logout'.");
+  return {
+    ...options,
+    store: options.store ?? memoryStore(),
+    permission: options.permission ?? 'impersonate',
+    auditPermission: options.auditPermission ?? 'audit:read',
+    reason,
+    maxDurationMs: positive('maxDurationMs', options.maxDurationMs, 30 * MINUTE),
+    idleTimeoutMs: positive('idleTimeoutMs', options.idleTimeoutMs, 10 * MINUTE),
+    exitMode,
+    landingPath: options.landingPath ?? '/',
+    exitPath: options.exitPath ?? '/',
+    blockedWhileActing: options.blockedWhileActing ?? DEFAULT_BLOCKED_WHILE_ACTING,
+    basePath,
+    authSessionKeys: options.authSessionKeys ?? ['userId'],
+    trustedOrigins: options.trustedOrigins ?? [],
+    rateLimit: { limit: 10, windowMs: MINUTE, ...options.rateLimit },
+    sweepIntervalMs: options.sweepIntervalMs ?? 30_000,
+    warn: options.warn ?? ((m: string) => console.warn(`[onbehalf] ${m}`)),
+    now: options.now ?? Date.now,
+  };
+}
+
+/** Misconfigurations worth a warning at start-up (like express-rate-limit's validations). */
+export function startupWarnings(o: ResolvedOptions, env = process.env): string[] {
+  const out: string[] = [];
+  const store = o.store as ImpersonationStore & { kind?: string };
+  if (env.NODE_ENV === 'production' && store.kind === 'memory') {
+    out.push('memoryStore() in production: impersonation state is per process and lost on restart; with several instances use redisStore().');
+  }
+  return out;
+}

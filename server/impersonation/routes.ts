@@ -1,0 +1,269 @@
+import { randomUUID } from 'node:crypto';
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import helmet from 'helmet';
+import {
+  ELIGIBILITY_MESSAGES,
+  ERROR_STATUS,
+  isSafeLocalPath,
+  startRequestSchema,
+  usersQuerySchema,
+  type Candidate,
+  type ErrorCode,
+} from '../../shared/index.js';
+import type { CsrfProtection } from './csrf.js';
+import { actorRefusal, targetRefusal } from './eligibility.js';
+import { OnBehalfError, sendError } from './errors.js';
+import { escapeHtml } from './html.js';
+import type { Lifecycle } from './lifecycle.js';
+import type { ResolvedOptions } from './options.js';
+import { enterActing, leaveActing } from './session.js';
+import type { DirectoryUser, ImpersonationRecord } from './types.js';
+
+const person = (u: DirectoryUser) => ({ id: u.id, name: u.name, ...(u.email && { email: u.email }) });
+const isForm = (req: Request) => req.is('application/x-www-form-urlencoded') === 'application/x-www-form-urlencoded';
+
+/** Same-origin path of the page the admin came from, if the browser said. */
+function refererPath(req: Request): string | undefined {
+  const ref = req.get('referer');
+  if (!ref) return undefined;
+  try {
+    const url = new URL(ref);
+    const path = url.pathname + url.search;
+    return url.host === req.get('host') && isSafeLocalPath(path) ? path : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Answer a success: JSON for API clients, a 303 redirect for a no-JS form post. */
+function done(req: Request, res: Response, redirect: string, body: Record<string, unknown>) {
+  if (isForm(req)) return res.redirect(303, redirect);
+  res.json({ ...body, redirect });
+}
+
+/** The HTTP API under basePath: status, users, start, stop, and the session admin API. */
+export function apiRouter(o: ResolvedOptions, life: Lifecycle, csrf: CsrfProtection): Router {
+  const router = express.Router();
+  router.use(helmet());
+  router.use(express.json({ limit: '16kb' }), express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 }));
+  const startSchema = startRequestSchema(o.reason);
+
+  /** The signed-in actor as the directory has them, refused unless W1 holds. */
+  async function allowedActor(req: Request): Promise<DirectoryUser> {
+    const id = req.onBehalf?.active ? req.onBehalf.actor.id : req.onBehalf?.userId;
+    if (!id) throw new OnBehalfError('NOT_SIGNED_IN', 'Sign in first.');
+    const actor = await o.users.get(id);
+    if (await actorRefusal(o, actor, req)) throw new OnBehalfError('NOT_ALLOWED', ELIGIBILITY_MESSAGES.NOT_ALLOWED);
+    return actor!;
+  }
+
+  async function holdsAuditPermission(req: Request): Promise<DirectoryUser> {
+    const id = req.onBehalf?.userId;
+    if (!id) throw new OnBehalfError('NOT_SIGNED_IN', 'Sign in first.');
+    const user = await o.users.get(id);
+    if (!user?.active || !user.permissions?.includes(o.auditPermission)) throw new OnBehalfError('NOT_ALLOWED', 'This needs the audit permission.');
+    return user;
+  }
+
+  const wrap = (fn: (req: Request, res: Response) => Promise<unknown>) => (req: Request, res: Response, next: NextFunction) =>
+    fn(req, res).catch(next);
+
+  router.get(
+    '/status',
+    wrap(async (req, res) => {
+      res.set('Cache-Control', 'no-store');
+      const ctx = req.onBehalf!;
+      const csrfToken = csrf.token(req);
+      if (ctx.active) {
+        const record = await o.store.get(ctx.sessionId);
+        if (!record) throw new OnBehalfError('STORE_UNAVAILABLE', 'The session could not be read.');
+        return res.json({ active: true, session: life.view(record), csrfToken, now: o.now() });
+      }
+      let canImpersonate = false;
+      if (ctx.userId) canImpersonate = !(await actorRefusal(o, await o.users.get(ctx.userId), req));
+      res.json({ active: false, csrfToken, signedIn: Boolean(ctx.userId), canImpersonate });
+    }),
+  );
+
+  router.get(
+    '/users',
+    wrap(async (req, res) => {
+      res.set('Cache-Control', 'no-store');
+      const actor = await allowedActor(req);
+      const q = usersQuerySchema.safeParse(req.query);
+      if (!q.success) throw new OnBehalfError('BAD_REQUEST', q.error.issues[0].message);
+      const found = await o.users.search(q.data.q, q.data.limit);
+      const users: Candidate[] = await Promise.all(
+        found.map(async (u) => {
+          const code = await targetRefusal(o, actor, u, req);
+          return { ...person(u), eligible: !code, ...(code && { code, message: ELIGIBILITY_MESSAGES[code] }) };
+        }),
+      );
+      res.json({ users });
+    }),
+  );
+
+  const startLimiter = rateLimit({
+    windowMs: o.rateLimit.windowMs,
+    limit: o.rateLimit.limit,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    ...(o.rateLimit.store && { store: o.rateLimit.store }),
+    keyGenerator: (req) => (req.onBehalf?.userId ? `user:${req.onBehalf.userId}` : ipKeyGenerator(req.ip ?? '')),
+    handler: (_req, res) => sendError(res, 'RATE_LIMITED', 'Too many attempts to start; wait a minute.'),
+  });
+
+  router.post(
+    '/start',
+    startLimiter,
+    csrf.check,
+    wrap(async (req, res) => {
+      const ctx = req.onBehalf!;
+      if (ctx.active) throw new OnBehalfError('ALREADY_ACTING', ELIGIBILITY_MESSAGES.ALREADY_ACTING);
+      let actor: DirectoryUser;
+      try {
+        actor = await allowedActor(req);
+      } catch (err) {
+        if (err instanceof OnBehalfError && err.code === 'NOT_ALLOWED') await life.denied(req, err.code, ctx.userId ? { id: ctx.userId, name: '' } : undefined);
+        throw err;
+      }
+      const parsed = startSchema.safeParse(req.body ?? {});
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        const field = String(issue.path[0] ?? '');
+        const code: ErrorCode = field === 'reason' ? 'INVALID_REASON' : field === 'ticket' ? 'INVALID_TICKET' : field === 'returnTo' ? 'INVALID_RETURN_TO' : 'BAD_REQUEST';
+        throw new OnBehalfError(code, issue.message);
+      }
+      const body = parsed.data;
+      if (o.stepUp && !(await o.stepUp(req))) throw new OnBehalfError('STEP_UP_REQUIRED', 'Confirm your identity again before working on behalf of a user.');
+
+      const target = await o.users.get(body.userId);
+      const refusal: ErrorCode | null = target ? await targetRefusal(o, actor, target, req) : 'USER_NOT_FOUND';
+      if (refusal) {
+        await life.denied(req, refusal, person(actor), body.userId);
+        throw new OnBehalfError(refusal, ELIGIBILITY_MESSAGES[refusal as keyof typeof ELIGIBILITY_MESSAGES] ?? 'Refused.');
+      }
+
+      const now = o.now();
+      // Never outlive the actor's own sign-in.
+      const signInEnds = req.session.cookie.expires ? new Date(req.session.cookie.expires).getTime() : Infinity;
+      const record: ImpersonationRecord = {
+        id: randomUUID(),
+        actorId: actor.id,
+        subjectId: target!.id,
+        actor: person(actor),
+        subject: person(target!),
+        reason: body.reason,
+        ...(body.ticket && { ticket: body.ticket }),
+        readOnly: body.readOnly ?? false,
+        startedAt: now,
+        expiresAt: Math.min(now + o.maxDurationMs, signInEnds),
+        lastSeenAt: now,
+        returnTo: body.returnTo ?? refererPath(req) ?? o.exitPath,
+      };
+      let created: boolean;
+      try {
+        created = await o.store.create(record);
+      } catch {
+        throw new OnBehalfError('STORE_UNAVAILABLE', 'Impersonation state is unavailable; nothing was started.');
+      }
+      if (!created) throw new OnBehalfError('ALREADY_ACTING', ELIGIBILITY_MESSAGES.ALREADY_ACTING);
+
+      // Fail closed: no record on disk, no impersonation.
+      try {
+        await life.record(life.event('started', req, life.sessionFields(record)));
+      } catch {
+        await o.store.end(record.id).catch(() => undefined);
+        throw new OnBehalfError('AUDIT_UNAVAILABLE', 'The audit could not be written, so nothing was started.');
+      }
+      try {
+        await enterActing(req, o, record.id);
+      } catch (err) {
+        await life.end(record.id, 'revoked', req);
+        throw err;
+      }
+      // The host's sign-in must survive the new session, or exit could never return to the actor.
+      if ((await o.currentUser(req)) !== actor.id) {
+        await life.end(record.id, 'revoked', req);
+        o.warn('after start, currentUser(req) no longer returned the actor: list the session keys your sign-in uses in `authSessionKeys`.');
+        throw new OnBehalfError('INTERNAL', 'onbehalf is misconfigured (authSessionKeys); nothing was started.');
+      }
+      life.emitStarted(record);
+      done(req, res, o.landingPath, { session: life.view(record), csrfToken: csrf.renew(req) });
+    }),
+  );
+
+  router.post(
+    '/stop',
+    csrf.check,
+    wrap(async (req, res) => {
+      const ctx = req.onBehalf!;
+      if (!ctx.active) throw new OnBehalfError('NOT_ACTING', 'You are not working on behalf of anyone.');
+      const record = await o.store.get(ctx.sessionId);
+      await life.end(ctx.sessionId, 'exit', req);
+      await leaveActing(req, o.exitMode);
+      const redirect = o.exitMode === 'return' ? (record?.returnTo ?? o.exitPath) : o.exitPath;
+      done(req, res, redirect, o.exitMode === 'return' ? { csrfToken: csrf.renew(req) } : {});
+    }),
+  );
+
+  router.get(
+    '/sessions',
+    wrap(async (req, res) => {
+      await holdsAuditPermission(req);
+      const sessions = await o.store.list();
+      res.set('Cache-Control', 'no-store').json({ sessions: sessions.map(life.view) });
+    }),
+  );
+
+  router.post(
+    '/sessions/:id/revoke',
+    csrf.check,
+    wrap(async (req, res) => {
+      await holdsAuditPermission(req);
+      const ended = await life.end(String(req.params.id), 'revoked', req);
+      if (!ended) throw new OnBehalfError('SESSION_NOT_FOUND', 'No active session with that id.');
+      res.json({ revoked: life.view(ended) });
+    }),
+  );
+
+  // GET on start/stop is refused: they change state (django-hijack, laravel-impersonate's flaw).
+  for (const path of ['/start', '/stop', '/sessions/:id/revoke']) {
+    router.all(path, (_req, res) => {
+      res.set('Allow', 'POST');
+      sendError(res, 'METHOD_NOT_ALLOWED', 'Use POST.');
+    });
+  }
+  router.use((_req, res) => sendError(res, 'NOT_FOUND', 'No such onbehalf endpoint.'));
+  router.use(apiErrorHandler(o));
+  return router;
+}
+
+/** Every failure becomes the JSON error body: typed codes as they are, the rest without details. */
+export function apiErrorHandler(o: ResolvedOptions) {
+  return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const e = err as { type?: string; status?: number; message?: string };
+    if (err instanceof OnBehalfError) return respondError(req, res, err.code, err.message);
+    if (e?.type === 'entity.parse.failed') return sendError(res, 'BAD_REQUEST', 'The request body is not valid JSON.');
+    if (e?.type === 'entity.too.large') return sendError(res, 'PAYLOAD_TOO_LARGE', 'The request body is too large.');
+    if (e?.type === 'parameters.too.many') return sendError(res, 'PAYLOAD_TOO_LARGE', 'Too many form fields.');
+    if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') return sendError(res, 'UNSUPPORTED_MEDIA_TYPE', 'Unsupported encoding.');
+    if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) return sendError(res, 'BAD_REQUEST', 'Bad request.');
+    o.warn(`unexpected error: ${e?.message ?? String(err)}`);
+    sendError(res, 'INTERNAL', 'Something went wrong; nothing was changed.');
+  };
+}
+
+/** A typed error, as HTML for a no-JS form post (so the admin reads it) and JSON otherwise. */
+function respondError(req: Request, res: Response, code: ErrorCode, message: string) {
+  if (!isForm(req)) return sendError(res, code, message);
+  res
+    .status(ERROR_STATUS[code])
+    .type('html')
+    .send(
+      `<!doctype html><html lang="en"><meta charset="utf-8"><title>onbehalf: ${escapeHtml(code)}</title>` +
+        `<body style="font-family:system-ui;margin:3rem"><p role="alert">${escapeHtml(message)} <code>${escapeHtml(code)}</code></p>` +
+        `<p><a href="${escapeHtml(refererPath(req) ?? '/')}">Back</a></p></body></html>`,
+    );
+}

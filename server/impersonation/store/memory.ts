@@ -1,0 +1,42 @@
+import type { ImpersonationRecord, ImpersonationStore } from '../types.js';
+
+/**
+ * Impersonation sessions in this process's memory: the default, right for one instance.
+ * Several instances need `redisStore()`, or a session started on one is unknown to the others.
+ */
+export function memoryStore(): ImpersonationStore & { readonly kind: 'memory' } {
+  const byId = new Map<string, ImpersonationRecord>();
+  const byActor = new Map<string, string>();
+  // Records are copied in and out so callers can't change the stored state by mutating them.
+  const copy = (r: ImpersonationRecord) => ({ ...r, actor: { ...r.actor }, subject: { ...r.subject } });
+  return {
+    kind: 'memory',
+    async create(record) {
+      // Check and set in one synchronous step: racing starts of one actor leave exactly one.
+      if (byActor.has(record.actorId)) return false;
+      byActor.set(record.actorId, record.id);
+      byId.set(record.id, copy(record));
+      return true;
+    },
+    async get(id) {
+      const r = byId.get(id);
+      return r && copy(r);
+    },
+    async touch(id, at) {
+      const r = byId.get(id);
+      if (r && at > r.lastSeenAt) r.lastSeenAt = at;
+    },
+    async end(id) {
+      const r = byId.get(id);
+      if (!r) return undefined;
+      byId.delete(id);
+      if (byActor.get(r.actorId) === id) byActor.delete(r.actorId);
+      return r;
+    },
+    async list(filter = {}) {
+      return [...byId.values()]
+        .filter((r) => (!filter.actorId || r.actorId === filter.actorId) && (!filter.subjectId || r.subjectId === filter.subjectId))
+        .map(copy);
+    },
+  };
+}

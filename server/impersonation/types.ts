@@ -1,0 +1,218 @@
+import type { Request } from 'express';
+import type {} from 'express-session';
+import type { AuditEvent, EndCause, ReasonRules, SessionView } from '../../shared/index.js';
+
+type MaybePromise<T> = T | Promise<T>;
+
+/** A user as the host's directory describes them. */
+export interface DirectoryUser {
+  id: string;
+  name: string;
+  email?: string;
+  /** Inactive (deactivated, suspended) users can't be worked on behalf of (W3) and can't act. */
+  active: boolean;
+  /** Permission names, e.g. `['impersonate', 'audit:read']`. */
+  permissions?: string[];
+  /**
+   * Privilege rank: higher is more powerful (e.g. member 0, team owner 10, org owner 20,
+   * tenant administrator 100). Targets of equal or higher rank than the actor are refused (W5).
+   */
+  privilege?: number;
+}
+
+/** The host's user directory: where onbehalf looks users up. Both methods may be async. */
+export interface UserDirectory {
+  get(id: string): MaybePromise<DirectoryUser | undefined>;
+  /** Users matching `query` (name or email), at most `limit`. */
+  search(query: string, limit: number): MaybePromise<DirectoryUser[]>;
+}
+
+/** One impersonation session, as the store keeps it (server-side only). */
+export interface ImpersonationRecord {
+  id: string;
+  actorId: string;
+  subjectId: string;
+  actor: { id: string; name: string; email?: string };
+  subject: { id: string; name: string; email?: string };
+  reason: string;
+  ticket?: string;
+  readOnly: boolean;
+  startedAt: number;
+  expiresAt: number;
+  lastSeenAt: number;
+  /** Where "return" exit goes back to: a same-origin path, checked at start. */
+  returnTo: string;
+}
+
+/**
+ * Where impersonation sessions live. `memoryStore()` is the default (one process);
+ * `redisStore()` shares them across instances. Every method may throw when the backend is
+ * unreachable: onbehalf answers 503 and never serves a request as the wrong user.
+ */
+export interface ImpersonationStore {
+  /** Save a new session unless the actor already has one. Returns false when they do. */
+  create(record: ImpersonationRecord): Promise<boolean>;
+  get(id: string): Promise<ImpersonationRecord | undefined>;
+  /** Record activity for the idle timeout. */
+  touch(id: string, at: number): Promise<void>;
+  /**
+   * Remove a session. Returns it only to the one caller that removed it, so that exactly one
+   * `ended` event is audited however many instances race.
+   */
+  end(id: string): Promise<ImpersonationRecord | undefined>;
+  /** Active sessions, optionally only those of one actor or one subject. */
+  list(filter?: { actorId?: string; subjectId?: string }): Promise<ImpersonationRecord[]>;
+  /** Optional: release resources (intervals, connections the store owns). */
+  close?(): Promise<void>;
+}
+
+/**
+ * Where audit events go. `write` must resolve only once the event is durable: onbehalf awaits it
+ * before answering, and refuses to start an impersonation when it rejects (fail closed).
+ */
+export interface AuditSink {
+  write(event: AuditEvent): Promise<void>;
+  /** Optional: query for the auditor API. */
+  query?(filter: AuditQuery): Promise<AuditPage>;
+  close?(): Promise<void>;
+}
+
+export interface AuditQuery {
+  actor?: string;
+  subject?: string;
+  type?: AuditEvent['type'];
+  sessionId?: string;
+  from?: number;
+  to?: number;
+  cursor?: string;
+  limit?: number;
+}
+export interface AuditPage {
+  events: AuditEvent[];
+  nextCursor?: string;
+}
+
+/** `req.onBehalf` when nobody is being acted for. */
+export interface NotActing {
+  active: false;
+  /** The signed-in user (the host's own), or undefined when signed out. */
+  userId: string | undefined;
+}
+/** `req.onBehalf` while an admin works on behalf of a user (RFC 8693 `act` semantics). */
+export interface Acting {
+  active: true;
+  /** The subject: who the app must treat this request as. */
+  userId: string;
+  subject: { id: string; name: string; email?: string };
+  /** The true actor, for audit and activity feeds ("by Avery on behalf of Ashley"). */
+  actor: { id: string; name: string; email?: string };
+  reason: string;
+  ticket?: string;
+  sessionId: string;
+  startedAt: number;
+  expiresAt: number;
+  readOnly: boolean;
+}
+export type OnBehalfContext = NotActing | Acting;
+
+declare module 'express-session' {
+  interface SessionData {
+    /**
+     * Present only while acting: the impersonation id, and the actor's own session data set
+     * aside at start (restored on exit, so nothing bleeds either way).
+     */
+    onbehalf?: { id: string; stash: Record<string, unknown> };
+  }
+}
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    /** Set by onbehalf on every request that passes through it. */
+    onBehalf?: OnBehalfContext;
+  }
+}
+
+/** What host callbacks receive about a decision. */
+export interface EligibilityInput {
+  actor: DirectoryUser;
+  target: DirectoryUser;
+  req: Request;
+}
+
+/** Events for the host (e.g. to notify the subject). Listeners must not throw. */
+export interface OnBehalfEvents {
+  started: (session: SessionView) => void;
+  ended: (session: SessionView, cause: EndCause) => void;
+  denied: (info: { actorId?: string; targetId?: string; code: string }) => void;
+}
+
+/** Options of `onBehalf()`. Every option but `users`, `currentUser` and `audit` has a default. */
+export interface OnBehalfOptions {
+  /** The host's user directory. Required. */
+  users: UserDirectory;
+  /** Who is really signed in, from the host's own auth (e.g. `req.session.userId`). Required. */
+  currentUser: (req: Request) => MaybePromise<string | undefined | null>;
+  /**
+   * Where audit events go: `fileAudit({ path })`, `memoryAudit()` or your own sink. Required:
+   * an impersonation that can't be recorded must not start.
+   */
+  audit: AuditSink;
+  /** Impersonation session store. Default `memoryStore()` (warns when NODE_ENV=production). */
+  store?: ImpersonationStore;
+  /** The permission that allows starting (W1). Default `'impersonate'`. */
+  permission?: string;
+  /** The permission that allows reading the audit and managing sessions. Default `'audit:read'`. */
+  auditPermission?: string;
+  /**
+   * Extra actor rule, on top of holding `permission` and being active. Re-checked on every
+   * request while acting. Default: none.
+   */
+  canImpersonate?: (actor: DirectoryUser, req: Request) => MaybePromise<boolean>;
+  /**
+   * Extra target rule, on top of W3–W5. Return false to refuse with `TARGET_REFUSED`.
+   * Re-checked on every request while acting. Default: none.
+   */
+  canBeImpersonated?: (input: EligibilityInput) => MaybePromise<boolean>;
+  /** W4: whether a user has private objectives. Default: none has. Wire `okr.hasPrivateObjectives`. */
+  hasPrivateObjectives?: (userId: string) => MaybePromise<boolean>;
+  /** Optional re-authentication before start (password, TOTP). false → 401 `STEP_UP_REQUIRED`. */
+  stepUp?: (req: Request) => MaybePromise<boolean>;
+  /** Reason rules (W6). Default `{ minLength: 10, maxLength: 500, requireTicket: false }`. */
+  reason?: Partial<ReasonRules>;
+  /** Hard time limit (W12). Default 30 minutes. */
+  maxDurationMs?: number;
+  /** Idle time limit (W12). Default 10 minutes. */
+  idleTimeoutMs?: number;
+  /** W9: `'return'` to the admin's own account (default) or `'logout'` (end the session). */
+  exitMode?: 'return' | 'logout';
+  /** W11: where start lands. A same-origin path. Default `'/'`. */
+  landingPath?: string;
+  /** Where exit lands when the start page is not known. Default `'/'`. */
+  exitPath?: string;
+  /**
+   * Paths refused while acting (password, MFA, tokens, ...): strings are path prefixes, RegExps
+   * are tested against the path. The admin API of onbehalf itself is always refused.
+   * Default `['/account/password', '/account/mfa', '/account/tokens', '/account/email', '/oauth']`.
+   */
+  blockedWhileActing?: Array<string | RegExp>;
+  /** Mount point of the HTTP API. Default `'/onbehalf'`. */
+  basePath?: string;
+  /**
+   * Session keys of the host's own sign-in (what `currentUser` reads), carried into the acting
+   * session. Everything else the actor's session holds is set aside and restored on exit, and
+   * everything set while acting is dropped on exit. Default `['userId']`.
+   */
+  authSessionKeys?: string[];
+  /** Origins allowed to POST besides the request's own. Default none. */
+  trustedOrigins?: string[];
+  /** Start attempts per actor per minute. Default 10. Pass an express-rate-limit `store` to share. */
+  rateLimit?: { limit?: number; windowMs?: number; store?: import('express-rate-limit').Store };
+  /** How often expired sessions nobody touches are ended and audited. Default 30 s; 0 disables. */
+  sweepIntervalMs?: number;
+  /** Host event listeners. */
+  on?: Partial<OnBehalfEvents>;
+  /** Where start-up warnings go. Default `console.warn`. */
+  warn?: (message: string) => void;
+  /** Clock, for tests. Default `Date.now`. */
+  now?: () => number;
+}

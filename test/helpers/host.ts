@@ -1,0 +1,122 @@
+import express from 'express';
+import session from 'express-session';
+import type { Server } from 'node:http';
+import { memoryAudit, onBehalf, type DirectoryUser, type OnBehalf, type OnBehalfOptions } from '../../server/index.js';
+import { Client } from './http.js';
+
+/** The people of the test host (a small directory that tests may change mid-session). */
+export function testUsers(): Map<string, DirectoryUser> {
+  const list: DirectoryUser[] = [
+    { id: 'avery', name: 'Avery Admin', email: 'avery@contoso.test', active: true, permissions: ['impersonate'], privilege: 100 },
+    { id: 'sam', name: 'Sam Support', email: 'sam@contoso.test', active: true, permissions: ['impersonate'], privilege: 50 },
+    { id: 'tess', name: 'Tess Tenant', email: 'tess@contoso.test', active: true, permissions: [], privilege: 100 },
+    { id: 'olga', name: 'Olga Owner', email: 'olga@contoso.test', active: true, permissions: [], privilege: 20 },
+    { id: 'ashley', name: 'Ashley', email: 'ashley@contoso.test', active: true },
+    { id: 'bob', name: 'Bob Member', email: 'bob@contoso.test', active: true },
+    { id: 'ivan', name: 'Ivan Inactive', email: 'ivan@contoso.test', active: false },
+    { id: 'priya', name: 'Priya Private', email: 'priya@contoso.test', active: true },
+    { id: 'aud', name: 'Audrey Auditor', email: 'audrey@contoso.test', active: true, permissions: ['audit:read'] },
+    { id: 'mallory', name: '<img src=x onerror=alert(1)>"Mal', email: 'mallory@contoso.test', active: true },
+  ];
+  return new Map(list.map((u) => [u.id, u]));
+}
+
+export interface TestHost {
+  url: string;
+  ob: OnBehalf;
+  audit: ReturnType<typeof memoryAudit>;
+  users: Map<string, DirectoryUser>;
+  warnings: string[];
+  client(): Client;
+  /** A client already signed in as `userId`. */
+  signIn(userId: string): Promise<Client>;
+  close(): Promise<void>;
+}
+
+/**
+ * A real Express host on 127.0.0.1 with real express-session, its own sign-in, and onbehalf
+ * mounted as the README says. Routes echo who each request was served as.
+ */
+export async function startHost(overrides: Partial<OnBehalfOptions> & { banner?: boolean; sessionMaxAgeMs?: number } = {}): Promise<TestHost> {
+  const users = testUsers();
+  const audit = memoryAudit();
+  const warnings: string[] = [];
+  const app = express();
+  app.use(
+    session({
+      secret: 'test-secret',
+      resave: false,
+      saveUninitialized: false,
+      cookie: { httpOnly: true, sameSite: 'lax', ...(overrides.sessionMaxAgeMs && { maxAge: overrides.sessionMaxAgeMs }) },
+    }),
+  );
+  // The host's own sign-in (stands in for a real login page).
+  app.post('/login', express.json(), (req, res) => {
+    const id = String(req.body?.userId ?? '');
+    if (!users.has(id)) return res.status(401).json({ error: { code: 'NOT_SIGNED_IN', message: 'unknown' } });
+    req.session.regenerate(() => {
+      (req.session as any).userId = id;
+      res.json({ ok: true });
+    });
+  });
+  const { banner, sessionMaxAgeMs: _ignored, ...options } = overrides;
+  const ob = onBehalf({
+    users: {
+      get: (id) => users.get(id),
+      search: (q, limit) => [...users.values()].filter((u) => `${u.name} ${u.email}`.toLowerCase().includes(q.toLowerCase())).slice(0, limit),
+    },
+    currentUser: (req) => (req.session as any).userId,
+    audit,
+    hasPrivateObjectives: (id) => id === 'priya',
+    warn: (m) => warnings.push(m),
+    sweepIntervalMs: 0,
+    ...options,
+  });
+  app.use(ob);
+  if (banner) app.use(ob.banner());
+
+  app.post('/logout', async (req, res) => {
+    await ob.logout(req);
+    req.session.destroy(() => res.json({ ok: true }));
+  });
+  const who = (req: express.Request) => ({ onBehalf: req.onBehalf, pref: (req.session as any).pref });
+  app.get('/', (req, res) => res.type('html').send(`<!doctype html><html><body><h1>Home of ${req.onBehalf?.userId ?? 'nobody'}</h1></body></html>`));
+  app.get('/whoami', (req, res) => res.json(who(req)));
+  app.post('/notes', express.json(), (req, res) => res.status(201).json({ savedAs: req.onBehalf?.userId, ...who(req) }));
+  app.post('/prefs', express.json(), (req, res) => {
+    (req.session as any).pref = req.body?.pref;
+    res.json({ ok: true });
+  });
+  app.get('/account/password', (_req, res) => res.send('change your password'));
+  app.get('/stream', (_req, res) => {
+    res.type('html');
+    res.write('<html><body>part one ');
+    setTimeout(() => res.end('part two</body></html>'), 5);
+  });
+
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const { port } = server.address() as { port: number };
+  const url = `http://127.0.0.1:${port}`;
+  const basePath = options.basePath ?? '/onbehalf';
+  return {
+    url,
+    ob,
+    audit,
+    users,
+    warnings,
+    client: () => new Client(url, basePath),
+    async signIn(userId) {
+      const c = new Client(url, basePath);
+      const r = await c.request('POST', '/login', { body: { userId } });
+      if (r.status !== 200) throw new Error(`sign-in as ${userId} failed: ${r.status}`);
+      return c;
+    },
+    async close() {
+      await ob.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,80 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** A free TCP port on 127.0.0.1. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export interface RedisProcess {
+  url: string;
+  port: number;
+  /** Stop the server (SIGKILL when `hard`). */
+  stop(hard?: boolean): Promise<void>;
+  /** Start it again on the same port (empty unless started with `persist`). */
+  restart(): Promise<void>;
+  /** Freeze the process (SIGSTOP): connections stay open but nothing answers, like a hung server. */
+  pause(): void;
+  /** Undo `pause()` (SIGCONT). */
+  resume(): void;
+}
+
+function assertRedisInstalled() {
+  const r = spawnSync('redis-server', ['--version']);
+  if (r.error) throw new Error('redis-server is not installed: apt-get install -y redis-server');
+}
+
+export interface StartRedisOptions {
+  /**
+   * Keep data across stop/restart (append-only file, fsync on every write), like a production
+   * Redis with persistence. Default false: a restart starts empty.
+   */
+  persist?: boolean;
+}
+
+/** Start a real redis-server on a free port in a temp dir; the test must call stop(). */
+export async function startRedis(options: StartRedisOptions = {}): Promise<RedisProcess> {
+  assertRedisInstalled();
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'onbehalf-redis-'));
+  let child: ChildProcess | undefined;
+  const launch = async () => {
+    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...(options.persist ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']), '--dir', dir, '--daemonize', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    await new Promise<void>((resolve, reject) => {
+      let out = '';
+      const timer = setTimeout(() => reject(new Error(`redis-server did not start: ${out}`)), 10_000);
+      child!.stdout!.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (out.includes('Ready to accept connections')) { clearTimeout(timer); resolve(); }
+      });
+      child!.on('exit', (code) => { clearTimeout(timer); reject(new Error(`redis-server exited (${code}): ${out}`)); });
+    });
+  };
+  const stop = async (hard = false) => {
+    const c = child;
+    if (!c || c.exitCode !== null || c.signalCode !== null) return; // already stopped (a signal leaves exitCode null)
+    await new Promise<void>((resolve) => { c.once('exit', () => resolve()); c.kill(hard ? 'SIGKILL' : 'SIGTERM'); c.kill('SIGCONT'); /* a paused server must still stop */ });
+  };
+  await launch();
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    stop: async (hard) => { await stop(hard); },
+    restart: launch,
+    pause: () => { child?.kill('SIGSTOP'); },
+    resume: () => { child?.kill('SIGCONT'); },
+    // Cleanup of the temp dir happens on process exit.
+    ...(process.once('exit', () => { try { child?.kill('SIGKILL'); rmSync(dir, { recursive: true, force: true }); } catch { /* best effort */ } }), {}),
+  };
+}

@@ -1,0 +1,67 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { BANNER } from '../../../shared/index.js';
+import { startHost, type TestHost } from '../../helpers/host.js';
+
+let host: TestHost;
+afterEach(async () => host?.close());
+
+describe('server-rendered banner', () => {
+  it('is injected into HTML pages while acting, with both W8 messages, reason, time left and Exit', async () => {
+    host = await startHost({ banner: true });
+    const avery = await host.signIn('avery');
+    expect((await avery.get('/')).text).not.toContain(BANNER.serverMarker);
+    await avery.start('ashley', 'Checking her check-in page', { ticket: 'SUP-9' });
+    const page = (await avery.get('/')).text;
+    expect(page).toContain(BANNER.serverMarker);
+    expect(page).toContain(BANNER.title('Ashley'));
+    expect(page).toContain(BANNER.detail('Ashley').replace("'", '&#39;'));
+    expect(page).toContain('Checking her check-in page');
+    expect(page).toContain('SUP-9');
+    expect(page).toMatch(/role="alert"/);
+    expect(page).toMatch(/<form method="post" action="\/onbehalf\/stop"/);
+    expect(page.indexOf(BANNER.serverMarker)).toBeLessThan(page.indexOf('</body>'));
+    expect(page).toMatch(/Time left: <span data-expires-at="\d+">(29:59|30:00)<\/span>/);
+  });
+
+  it('Exit in the banner works as a plain form post with its CSRF token', async () => {
+    host = await startHost({ banner: true });
+    const avery = await host.signIn('avery');
+    await avery.start('ashley', 'Checking her check-in page', { returnTo: '/admin' });
+    const page = (await avery.get('/')).text;
+    const token = page.match(/name="_csrf" value="([^"]+)"/)![1];
+    const r = await avery.request('POST', '/onbehalf/stop', { form: { _csrf: token } });
+    expect(r.status).toBe(303);
+    expect(r.headers.get('location')).toBe('/admin');
+    expect((await avery.get('/')).text).not.toContain(BANNER.serverMarker);
+  });
+
+  it('escapes the subject name and the reason', async () => {
+    host = await startHost({ banner: true });
+    const avery = await host.signIn('avery');
+    await avery.start('mallory', '<script>alert("reason")</script> investigating');
+    const page = (await avery.get('/')).text;
+    expect(page).not.toContain('<script>alert');
+    expect(page).not.toContain('<img src=x');
+    expect(page).toContain('&#60;script&#62;alert(&#34;reason&#34;)&#60;/script&#62;');
+    expect(page).toContain('&#60;img src=x onerror=alert(1)&#62;&#34;Mal');
+  });
+
+  it('leaves JSON and streamed responses untouched', async () => {
+    host = await startHost({ banner: true });
+    const avery = await host.signIn('avery');
+    await avery.start('ashley');
+    const json = await avery.get('/whoami');
+    expect(json.headers.get('content-type')).toMatch(/json/);
+    expect(json.text).not.toContain(BANNER.serverMarker);
+    const streamed = await avery.get('/stream');
+    expect(streamed.text).toBe('<html><body>part one part two</body></html>');
+  });
+
+  it('sets Content-Length to the new body', async () => {
+    host = await startHost({ banner: true });
+    const avery = await host.signIn('avery');
+    await avery.start('ashley');
+    const r = await avery.get('/');
+    expect(Number(r.headers.get('content-length'))).toBe(Buffer.byteLength(r.text));
+  });
+});

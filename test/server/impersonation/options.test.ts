@@ -1,0 +1,50 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { memoryAudit, onBehalf } from '../../../server/index.js';
+import { startHost, type TestHost } from '../../helpers/host.js';
+
+let host: TestHost | undefined;
+afterEach(async () => {
+  await host?.close();
+  host = undefined;
+});
+
+const users = { get: () => undefined, search: () => [] };
+
+describe('options and start-up validations', () => {
+  it('throws a clear error for missing required options', () => {
+    expect(() => onBehalf({} as any)).toThrow(/users/);
+    expect(() => onBehalf({ users } as any)).toThrow(/currentUser/);
+    expect(() => onBehalf({ users, currentUser: () => undefined } as any)).toThrow(/audit/);
+    expect(() => onBehalf({ users, currentUser: () => undefined, audit: memoryAudit(), landingPath: 'https://evil.test' })).toThrow(/landingPath/);
+    expect(() => onBehalf({ users, currentUser: () => undefined, audit: memoryAudit(), reason: { minLength: 0 } })).toThrow(/minLength/);
+    expect(() => onBehalf({ users, currentUser: () => undefined, audit: memoryAudit(), exitMode: 'away' as any })).toThrow(/exitMode/);
+  });
+
+  it('warns about the memory store in production', () => {
+    const warnings: string[] = [];
+    const prev = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'production';
+    try {
+      onBehalf({ users, currentUser: () => undefined, audit: memoryAudit(), warn: (m) => warnings.push(m), sweepIntervalMs: 0 });
+    } finally {
+      process.env.NODE_ENV = prev;
+    }
+    expect(warnings.join('\n')).toMatch(/memoryStore\(\) in production/);
+  });
+
+  it('stays quiet on the first request of a well-configured host (httpOnly, SameSite=Lax)', async () => {
+    host = await startHost();
+    await host.client().get('/whoami');
+    expect(host.warnings).toEqual([]);
+  });
+
+  it('refuses to start when authSessionKeys miss the host sign-in key, and says so', async () => {
+    host = await startHost({ authSessionKeys: ['somethingElse'] });
+    const avery = await host.signIn('avery');
+    const r = await avery.start('ashley');
+    expect(r.status).toBe(500);
+    expect(r.json.error.code).toBe('INTERNAL');
+    expect(host.warnings.join('\n')).toMatch(/authSessionKeys/);
+    expect(host.audit.events.filter((e) => e.type === 'ended')).toHaveLength(1);
+  });
+});
