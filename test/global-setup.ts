@@ -1,4 +1,8 @@
 import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { REDIS_DIR_PREFIX } from './helpers/redis.js';
 
 /** Fail loudly, never skip, when a service the tests need is missing. */
 export default function setup() {
@@ -11,4 +15,18 @@ export default function setup() {
   check('chromium', ['--version'], 'chromium');
   check('firefox-esr', ['--version'], 'firefox-esr');
   if (missing.length) throw new Error(`Tests need: ${missing.join(', ')}. Install them, or run .ci/run which does.`);
+
+  // A test worker that dies can't stop its redis-server: do it here, with its temp dir.
+  return function teardown() {
+    for (const name of readdirSync(tmpdir())) {
+      if (!name.startsWith(REDIS_DIR_PREFIX)) continue;
+      const dir = join(tmpdir(), name);
+      try {
+        process.kill(Number(readFileSync(join(dir, 'redis.pid'), 'utf8')), 'SIGKILL');
+      } catch {
+        // Already stopped.
+      }
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
 }

@@ -1,7 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { EndCause } from '../../shared/index.js';
 import { actorRefusal, targetRefusal } from './eligibility.js';
-import { sendError } from './errors.js';
+import { respondError, sendError } from './errors.js';
 import { beforeResponse } from './intercept.js';
 import type { Lifecycle } from './lifecycle.js';
 import { expiryCause } from './lifecycle.js';
@@ -66,17 +66,17 @@ export function resolveIdentity(o: ResolvedOptions, life: Lifecycle): RequestHan
         req.onBehalf = { active: false, userId };
         // A write meant for the subject must not run as the actor instead.
         if (!isSafeMethod(req.method) && !ownRoute(req.path, 'stop')) {
-          return sendError(res, 'EXPIRED', 'The work-on-behalf session has ended; nothing was changed.');
+          return respondError(req, res, 'EXPIRED', 'The work-on-behalf session has ended; nothing was changed.');
         }
         return next();
       }
 
       const r = record!;
       if (blocked(req.path)) {
-        return sendError(res, 'BLOCKED_WHILE_ACTING', 'This page is not available while working on behalf of a user.');
+        return respondError(req, res, 'BLOCKED_WHILE_ACTING', 'This page is not available while working on behalf of a user.');
       }
       if (r.readOnly && !isSafeMethod(req.method) && !ownRoute(req.path, 'stop')) {
-        return sendError(res, 'READ_ONLY', 'This session is read-only: changes are refused.');
+        return respondError(req, res, 'READ_ONLY', 'This session is read-only: changes are refused.');
       }
       const now = o.now();
       if (now - r.lastSeenAt >= TOUCH_EVERY_MS) await o.store.touch(r.id, now);

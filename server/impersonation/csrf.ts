@@ -23,6 +23,9 @@ export function csrfProtection(o: ResolvedOptions) {
     if (site && site !== 'same-origin' && site !== 'none') return false;
     const origin = req.get('origin');
     if (origin === undefined) return true; // Not a browser's cross-site request; the token still has to match.
+    // Browsers send "Origin: null" on form posts under Referrer-Policy: no-referrer (helmet's
+    // default); Sec-Fetch-Site, which a page can't forge, then says whether it is same-origin.
+    if (origin === 'null') return site === 'same-origin';
     if (o.trustedOrigins.includes(origin)) return true;
     return origin === `${req.protocol}://${req.get('host')}`;
   }

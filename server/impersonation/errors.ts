@@ -1,5 +1,6 @@
-import type { Response } from 'express';
-import { ERROR_STATUS, type ErrorCode } from '../../shared/index.js';
+import type { Request, Response } from 'express';
+import { ERROR_STATUS, isSafeLocalPath, type ErrorCode } from '../../shared/index.js';
+import { escapeHtml } from './html.js';
 
 /** An error with a typed code; the HTTP layer turns it into `{ error: { code, message } }`. */
 export class OnBehalfError extends Error {
@@ -18,4 +19,32 @@ export class OnBehalfError extends Error {
 export function sendError(res: Response, code: ErrorCode, message: string, extra?: Record<string, unknown>): void {
   if (res.headersSent) return;
   res.status(ERROR_STATUS[code]).type('application/json').send(JSON.stringify({ error: { code, message, ...extra } }));
+}
+
+export const isForm = (req: Request) => req.is('application/x-www-form-urlencoded') === 'application/x-www-form-urlencoded';
+
+/** Same-origin path of the page the request came from, if the browser said. */
+export function refererPath(req: Request): string | undefined {
+  const ref = req.get('referer');
+  if (!ref) return undefined;
+  try {
+    const url = new URL(ref);
+    const path = url.pathname + url.search;
+    return url.host === req.get('host') && isSafeLocalPath(path) ? path : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A typed error: a readable page for a no-JS form post, the JSON body otherwise. */
+export function respondError(req: Request, res: Response, code: ErrorCode, message: string): void {
+  if (!isForm(req) || res.headersSent) return sendError(res, code, message);
+  res
+    .status(ERROR_STATUS[code])
+    .type('html')
+    .send(
+      `<!doctype html><html lang="en"><meta charset="utf-8"><title>onbehalf: ${escapeHtml(code)}</title>` +
+        `<body style="font-family:system-ui;margin:3rem"><p role="alert">${escapeHtml(message)} <code>${escapeHtml(code)}</code></p>` +
+        `<p><a href="${escapeHtml(refererPath(req) ?? '/')}">Back</a></p></body></html>`,
+    );
 }

@@ -38,24 +38,20 @@ export function onBehalf(options: OnBehalfOptions): OnBehalf {
   const life = lifecycle(o);
   const csrf = csrfProtection(o);
 
-  const router = express.Router();
   let checkedFirstRequest = false;
-  router.use((req, _res, next) => {
-    // Checks that need a live request, once (like express-rate-limit's validations).
-    if (!checkedFirstRequest) {
-      checkedFirstRequest = true;
-      if (!req.session) o.warn('no session middleware before onBehalf(): mount express-session first.');
-      else {
-        const c = req.session.cookie;
-        if (process.env.NODE_ENV === 'production' && !c.secure) o.warn('session cookie is not `secure` in production.');
-        if (c.httpOnly === false) o.warn('session cookie is not `httpOnly`: page scripts can read it.');
-        if (!c.sameSite || c.sameSite === 'none') o.warn('session cookie has no SameSite=Lax/Strict: set `cookie.sameSite`.');
-      }
-    }
-    next();
-  });
-  router.use(resolveIdentity(o, life));
-  router.use(o.basePath, apiRouter(o, life, csrf));
+  /** Checks that need a live request, once (like express-rate-limit's validations). */
+  function firstRequestChecks(req: Request) {
+    checkedFirstRequest = true;
+    if (!req.session) return o.warn('no session middleware before onBehalf(): mount express-session first.');
+    const c = req.session.cookie;
+    if (process.env.NODE_ENV === 'production' && !c.secure) o.warn('session cookie is not `secure` in production.');
+    if (c.httpOnly === false) o.warn('session cookie is not `httpOnly`: page scripts can read it.');
+    if (!c.sameSite || c.sameSite === 'none') o.warn('session cookie has no SameSite=Lax/Strict: set `cookie.sameSite`.');
+  }
+  const identity = resolveIdentity(o, life);
+  // The API router is entered only for its own paths: the host's requests pay for identity alone.
+  const api = express.Router().use(o.basePath, apiRouter(o, life, csrf));
+  const ownPath = (path: string) => path === o.basePath || path.startsWith(`${o.basePath}/`);
 
   async function endWhere(filter: { sessionId?: string; actorId?: string; subjectId?: string }, cause: EndCause, req?: Request) {
     const ids = filter.sessionId ? [filter.sessionId] : (await o.store.list(filter)).map((r) => r.id);
@@ -76,7 +72,13 @@ export function onBehalf(options: OnBehalfOptions): OnBehalf {
   const timer = o.sweepIntervalMs > 0 ? setInterval(() => void sweep().catch(() => undefined), o.sweepIntervalMs) : undefined;
   timer?.unref();
 
-  const ob = ((req, res, next) => router(req, res, next)) as OnBehalf;
+  const ob = ((req, res, next) => {
+    if (!checkedFirstRequest) firstRequestChecks(req);
+    identity(req, res, (err?: unknown) => {
+      if (err || !ownPath(req.path)) return next(err);
+      api(req, res, next);
+    });
+  }) as OnBehalf;
   ob.banner = () => bannerMiddleware(o, csrf);
   ob.revoke = (filter) => {
     if (!filter || (!filter.sessionId && !filter.actorId && !filter.subjectId)) {

@@ -71,14 +71,13 @@ export function lifecycle(o: ResolvedOptions) {
     view: (r: ImpersonationRecord) => toView(o, r),
 
     /** Audit a refused start. A sink failure here changes nothing (the start is refused anyway). */
-    async denied(req: Request, code: string, actor?: { id: string; name: string }, targetId?: string) {
-      const subject = targetId ? { id: targetId, name: '' } : undefined;
+    async denied(req: Request, code: string, actor?: AuditEvent['actor'], subject?: AuditEvent['subject']) {
       try {
         await record(event('denied', req, { code, actor, subject }));
       } catch (err) {
         o.warn(`could not audit a denied start (${code}): ${String(err)}`);
       }
-      emit('denied', { actorId: actor?.id, targetId, code });
+      emit('denied', { actorId: actor?.id, targetId: subject?.id, code });
     },
 
     /**

@@ -4,38 +4,21 @@ import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import {
   ELIGIBILITY_MESSAGES,
-  ERROR_STATUS,
-  isSafeLocalPath,
   startRequestSchema,
+  userIdSchema,
   usersQuerySchema,
   type Candidate,
   type ErrorCode,
 } from '../../shared/index.js';
 import type { CsrfProtection } from './csrf.js';
 import { actorRefusal, targetRefusal } from './eligibility.js';
-import { OnBehalfError, sendError } from './errors.js';
-import { escapeHtml } from './html.js';
+import { isForm, OnBehalfError, refererPath, respondError, sendError } from './errors.js';
 import type { Lifecycle } from './lifecycle.js';
 import type { ResolvedOptions } from './options.js';
 import { enterActing, leaveActing } from './session.js';
 import type { DirectoryUser, ImpersonationRecord } from './types.js';
 
 const person = (u: DirectoryUser) => ({ id: u.id, name: u.name, ...(u.email && { email: u.email }) });
-const isForm = (req: Request) => req.is('application/x-www-form-urlencoded') === 'application/x-www-form-urlencoded';
-
-/** Same-origin path of the page the admin came from, if the browser said. */
-function refererPath(req: Request): string | undefined {
-  const ref = req.get('referer');
-  if (!ref) return undefined;
-  try {
-    const url = new URL(ref);
-    const path = url.pathname + url.search;
-    return url.host === req.get('host') && isSafeLocalPath(path) ? path : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** Answer a success: JSON for API clients, a 303 redirect for a no-JS form post. */
 function done(req: Request, res: Response, redirect: string, body: Record<string, unknown>) {
   if (isForm(req)) return res.redirect(303, redirect);
@@ -125,7 +108,13 @@ export function apiRouter(o: ResolvedOptions, life: Lifecycle, csrf: CsrfProtect
       try {
         actor = await allowedActor(req);
       } catch (err) {
-        if (err instanceof OnBehalfError && err.code === 'NOT_ALLOWED') await life.denied(req, err.code, ctx.userId ? { id: ctx.userId, name: '' } : undefined);
+        if (err instanceof OnBehalfError && err.code === 'NOT_ALLOWED') {
+          // Auditors want to see whom a refused caller was after, too.
+          const targetId = userIdSchema.safeParse((req.body as { userId?: unknown } | undefined)?.userId).data;
+          const [who, target] = await Promise.all([ctx.userId && o.users.get(ctx.userId), targetId && o.users.get(targetId)]);
+          const named = (u: DirectoryUser | '' | undefined, id?: string) => (u ? person(u) : id ? { id, name: '' } : undefined);
+          await life.denied(req, err.code, named(who, ctx.userId), named(target, targetId));
+        }
         throw err;
       }
       const parsed = startSchema.safeParse(req.body ?? {});
@@ -141,7 +130,7 @@ export function apiRouter(o: ResolvedOptions, life: Lifecycle, csrf: CsrfProtect
       const target = await o.users.get(body.userId);
       const refusal: ErrorCode | null = target ? await targetRefusal(o, actor, target, req) : 'USER_NOT_FOUND';
       if (refusal) {
-        await life.denied(req, refusal, person(actor), body.userId);
+        await life.denied(req, refusal, person(actor), target ? person(target) : { id: body.userId, name: '' });
         throw new OnBehalfError(refusal, ELIGIBILITY_MESSAGES[refusal as keyof typeof ELIGIBILITY_MESSAGES] ?? 'Refused.');
       }
 
@@ -166,6 +155,8 @@ export function apiRouter(o: ResolvedOptions, life: Lifecycle, csrf: CsrfProtect
       try {
         created = await o.store.create(record);
       } catch {
+        // A create that timed out may still land later: queue its removal behind it.
+        await o.store.end(record.id).catch(() => undefined);
         throw new OnBehalfError('STORE_UNAVAILABLE', 'Impersonation state is unavailable; nothing was started.');
       }
       if (!created) throw new OnBehalfError('ALREADY_ACTING', ELIGIBILITY_MESSAGES.ALREADY_ACTING);
@@ -253,17 +244,4 @@ export function apiErrorHandler(o: ResolvedOptions) {
     o.warn(`unexpected error: ${e?.message ?? String(err)}`);
     sendError(res, 'INTERNAL', 'Something went wrong; nothing was changed.');
   };
-}
-
-/** A typed error, as HTML for a no-JS form post (so the admin reads it) and JSON otherwise. */
-function respondError(req: Request, res: Response, code: ErrorCode, message: string) {
-  if (!isForm(req)) return sendError(res, code, message);
-  res
-    .status(ERROR_STATUS[code])
-    .type('html')
-    .send(
-      `<!doctype html><html lang="en"><meta charset="utf-8"><title>onbehalf: ${escapeHtml(code)}</title>` +
-        `<body style="font-family:system-ui;margin:3rem"><p role="alert">${escapeHtml(message)} <code>${escapeHtml(code)}</code></p>` +
-        `<p><a href="${escapeHtml(refererPath(req) ?? '/')}">Back</a></p></body></html>`,
-    );
 }

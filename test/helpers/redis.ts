@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +16,9 @@ export function freePort(): Promise<number> {
     });
   });
 }
+
+/** Temp dirs of test Redis servers start with this; the global teardown removes them and any server left running. */
+export const REDIS_DIR_PREFIX = 'onbehalf-redis-';
 
 export interface RedisProcess {
   url: string;
@@ -47,10 +50,10 @@ export interface StartRedisOptions {
 export async function startRedis(options: StartRedisOptions = {}): Promise<RedisProcess> {
   assertRedisInstalled();
   const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'onbehalf-redis-'));
+  const dir = mkdtempSync(join(tmpdir(), REDIS_DIR_PREFIX));
   let child: ChildProcess | undefined;
   const launch = async () => {
-    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...(options.persist ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']), '--dir', dir, '--daemonize', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...(options.persist ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']), '--dir', dir, '--pidfile', join(dir, 'redis.pid'), '--daemonize', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
     await new Promise<void>((resolve, reject) => {
       let out = '';
       const timer = setTimeout(() => reject(new Error(`redis-server did not start: ${out}`)), 10_000);
@@ -67,6 +70,7 @@ export async function startRedis(options: StartRedisOptions = {}): Promise<Redis
     await new Promise<void>((resolve) => { c.once('exit', () => resolve()); c.kill(hard ? 'SIGKILL' : 'SIGTERM'); c.kill('SIGCONT'); /* a paused server must still stop */ });
   };
   await launch();
+  process.once('exit', () => child?.kill('SIGKILL'));
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
@@ -74,7 +78,5 @@ export async function startRedis(options: StartRedisOptions = {}): Promise<Redis
     restart: launch,
     pause: () => { child?.kill('SIGSTOP'); },
     resume: () => { child?.kill('SIGCONT'); },
-    // Cleanup of the temp dir happens on process exit.
-    ...(process.once('exit', () => { try { child?.kill('SIGKILL'); rmSync(dir, { recursive: true, force: true }); } catch { /* best effort */ } }), {}),
   };
 }

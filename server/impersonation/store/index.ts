@@ -1,1 +1,2 @@
 export { memoryStore } from './memory.js';
+export { redisStore, type RedisStoreOptions } from './redis.js';

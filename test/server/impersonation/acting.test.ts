@@ -48,6 +48,12 @@ describe('while acting', () => {
     expect(w.status).toBe(403);
     expect(w.json.error.code).toBe('READ_ONLY');
     expect((await avery.get('/whoami')).json.onBehalf.readOnly).toBe(true);
+    // A no-JS form post gets a page a person can read, not JSON.
+    const token = await avery.csrf();
+    const form = await avery.request('POST', '/notes', { form: { text: 'x', _csrf: token } });
+    expect(form.status).toBe(403);
+    expect(form.headers.get('content-type')).toMatch(/text\/html/);
+    expect(form.text).toContain('This session is read-only');
     expect((await avery.stop()).status).toBe(200);
   });
 

@@ -71,6 +71,18 @@ describe('start', () => {
     expect(ok.status).toBe(200);
   });
 
+  it('treats "Origin: null" (a no-referrer form post) as same-origin only when Sec-Fetch-Site says so', async () => {
+    const avery = await host.signIn('avery');
+    const token = await avery.csrf();
+    const form = { userId: 'ashley', reason: 'Helping with check-ins', _csrf: token };
+    const bare = await avery.request('POST', '/onbehalf/start', { form, headers: { origin: 'null' } });
+    expect(bare.status).toBe(403);
+    const crossSite = await avery.request('POST', '/onbehalf/start', { form, headers: { origin: 'null', 'sec-fetch-site': 'cross-site' } });
+    expect(crossSite.status).toBe(403);
+    const same = await avery.request('POST', '/onbehalf/start', { form, headers: { origin: 'null', 'sec-fetch-site': 'same-origin' } });
+    expect(same.status).toBe(303);
+  });
+
   it('accepts a no-JS form post with _csrf and answers with a 303 to the landing page', async () => {
     const avery = await host.signIn('avery');
     const token = await avery.csrf();
@@ -154,7 +166,8 @@ describe('start', () => {
     expect((await c.get('/whoami')).json).toEqual(before.json);
     const denied = host.audit.events.filter((e) => e.type === 'denied');
     expect(denied).toHaveLength(1);
-    expect(denied[0]).toMatchObject({ code, actor: { id: actor } });
+    expect(denied[0]).toMatchObject({ code, actor: { id: actor, name: host.users.get(actor)!.name }, subject: { id: target } });
+    if (host.users.has(target)) expect(denied[0].subject!.name).toBe(host.users.get(target)!.name);
   });
 
   it('refuses anyone not signed in with 401', async () => {

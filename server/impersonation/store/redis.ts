@@ -1,0 +1,128 @@
+import { commandSender, luaScript, type RedisCommandClient } from '../../redis/commands.js';
+import type { ImpersonationRecord, ImpersonationStore } from '../types.js';
+
+/** Options of `redisStore()`. */
+export interface RedisStoreOptions {
+  /**
+   * A connected node-redis v5 client (`createClient({ url })` then `await client.connect()`),
+   * e.g. the one connect-redis uses. The store doesn't close it. Required.
+   */
+  client: RedisCommandClient;
+  /** Prefix of every key the store writes. Default `'onbehalf:'`. */
+  prefix?: string;
+  /**
+   * How long Redis keeps a session past its hard limit (`expiresAt`) before deleting it. Within
+   * that time onbehalf still sees the record, ends it and audits the end as `expired`; after it,
+   * Redis removes what nobody ended (all instances down). Default 5 minutes.
+   */
+  expiryGraceMs?: number;
+  /** A command that gets no answer within this many ms rejects (the request gets 503). Default 2000. */
+  commandTimeoutMs?: number;
+  /** Clock the TTLs are computed with: pass the same as `onBehalf({ now })`. Default `Date.now`. */
+  now?: () => number;
+}
+
+// Keys: session:<id> is a hash { record: JSON, seen: lastSeenAt, actor, subject } (lastSeenAt
+// apart so `touch` never re-encodes the record; actor and subject so `end` finds the index keys
+// in the same step); actor:<actorId> holds the id of the actor's one session (the lock that makes
+// create atomic); subject:<subjectId> and sessions are sets of ids (the indexes).
+// `end` names the index keys from the record inside its script, in one command: fine on a single
+// Redis (or a Sentinel-managed primary), not on Redis Cluster.
+
+/** KEYS session, actor, subject, all; ARGV id, record, seen, ttlMs, actorId, subjectId. Returns 0 when the actor is acting. */
+const CREATE = luaScript(`
+if not redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[4]) then return 0 end
+redis.call('HSET', KEYS[1], 'record', ARGV[2], 'seen', ARGV[3], 'actor', ARGV[5], 'subject', ARGV[6])
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
+for i = 3, 4 do
+  redis.call('SADD', KEYS[i], ARGV[1])
+  -- An index lives at least as long as its longest-lived member, then Redis drops it.
+  if redis.call('PTTL', KEYS[i]) < tonumber(ARGV[4]) then redis.call('PEXPIRE', KEYS[i], ARGV[4]) end
+end
+return 1`);
+
+/** KEYS session; ARGV at. Moves lastSeenAt forward only (racing requests may arrive out of order). */
+const TOUCH = luaScript(`
+local seen = redis.call('HGET', KEYS[1], 'seen')
+if seen and tonumber(ARGV[1]) > tonumber(seen) then redis.call('HSET', KEYS[1], 'seen', ARGV[1]) end
+return 0`);
+
+/**
+ * KEYS session; ARGV id, prefix. Removes the session and its index entries in one step and
+ * returns it; a caller that comes second gets nil, so exactly one audits the end.
+ */
+const END = luaScript(`
+local v = redis.call('HMGET', KEYS[1], 'record', 'seen', 'actor', 'subject')
+if not v[1] then return false end
+redis.call('DEL', KEYS[1])
+local actorKey = ARGV[2] .. 'actor:' .. v[3]
+if redis.call('GET', actorKey) == ARGV[1] then redis.call('DEL', actorKey) end
+redis.call('SREM', ARGV[2] .. 'subject:' .. v[4], ARGV[1])
+redis.call('SREM', ARGV[2] .. 'sessions', ARGV[1])
+return { v[1], v[2] }`);
+
+type Stored = [record: string | null, seen: string | null];
+
+/**
+ * Impersonation sessions in Redis, shared by every instance of the host app: a session started on
+ * one is honoured, expired and revoked on all of them at once. Expiry uses Redis TTLs (the hard
+ * limit plus `expiryGraceMs`), so abandoned sessions disappear on their own.
+ *
+ * Fails fast: when the client is not connected every method rejects at once, and a command Redis
+ * doesn't answer rejects after `commandTimeoutMs`, with `RedisUnavailableError` (code
+ * `STORE_UNAVAILABLE`); onbehalf answers 503 and serves nobody as the wrong user.
+ */
+export function redisStore(options: RedisStoreOptions): ImpersonationStore & { readonly kind: 'redis' } {
+  const { client, prefix = 'onbehalf:', expiryGraceMs = 5 * 60_000, commandTimeoutMs, now = Date.now } = options;
+  const send = commandSender(client, commandTimeoutMs);
+  const key = {
+    session: (id: string) => `${prefix}session:${id}`,
+    actor: (actorId: string) => `${prefix}actor:${actorId}`,
+    subject: (subjectId: string) => `${prefix}subject:${subjectId}`,
+    all: `${prefix}sessions`,
+  };
+  const parse = ([record, seen]: Stored): ImpersonationRecord | undefined =>
+    record === null ? undefined : { ...(JSON.parse(record) as ImpersonationRecord), lastSeenAt: Number(seen) };
+  const read = async (id: string) => parse(await send<Stored>(['HMGET', key.session(id), 'record', 'seen']));
+
+  /** The live records of an index set; ids whose record Redis expired are dropped from the set. */
+  async function members(setKey: string): Promise<ImpersonationRecord[]> {
+    const ids = await send<string[]>(['SMEMBERS', setKey]);
+    const records = await Promise.all(ids.map(read));
+    const gone = ids.filter((_, i) => !records[i]);
+    // Safe without a transaction: ids are never reused, so a missing record never comes back.
+    if (gone.length) await send(['SREM', setKey, ...gone]);
+    return records.filter((r): r is ImpersonationRecord => r !== undefined);
+  }
+
+  return {
+    kind: 'redis',
+    async create(record) {
+      const ttlMs = Math.max(record.expiresAt - now(), 0) + expiryGraceMs;
+      const { lastSeenAt, ...rest } = record;
+      const keys = [key.session(record.id), key.actor(record.actorId), key.subject(record.subjectId), key.all];
+      return (await CREATE<number>(send, keys, [record.id, JSON.stringify(rest), lastSeenAt, ttlMs, record.actorId, record.subjectId])) === 1;
+    },
+    get: read,
+    async touch(id, at) {
+      await TOUCH(send, [key.session(id)], [at]);
+    },
+    async end(id) {
+      const removed = await END<Stored | null>(send, [key.session(id)], [id, prefix]);
+      return removed ? parse(removed) : undefined;
+    },
+    async list(filter = {}) {
+      let records: ImpersonationRecord[];
+      if (filter.actorId) {
+        const id = await send<string | null>(['GET', key.actor(filter.actorId)]);
+        const r = id === null ? undefined : await read(id);
+        records = r ? [r] : [];
+      } else {
+        records = await members(filter.subjectId ? key.subject(filter.subjectId) : key.all);
+      }
+      return records
+        .filter((r) => !filter.subjectId || r.subjectId === filter.subjectId)
+        .sort((a, b) => a.startedAt - b.startedAt);
+    },
+  };
+}

@@ -1,0 +1,273 @@
+import { randomUUID } from 'node:crypto';
+import { createClient, type RedisClientType } from 'redis';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { redisStore } from '../../../../server/impersonation/store/redis.js';
+import type { ImpersonationRecord } from '../../../../server/impersonation/types.js';
+import { RedisUnavailableError } from '../../../../server/redis/index.js';
+import { startRedis, type RedisProcess } from '../../../helpers/redis.js';
+
+let redis: RedisProcess;
+const clients: RedisClientType[] = [];
+
+/** A client set up as the README tells hosts to: fail fast while offline, reconnect on its own. */
+async function connect(): Promise<RedisClientType> {
+  const client: RedisClientType = createClient({
+    url: redis.url,
+    disableOfflineQueue: true,
+    socket: { reconnectStrategy: (retries) => Math.min(50 * retries, 500) },
+  });
+  client.on('error', () => { /* reconnects by itself; the store reports unavailability per call */ });
+  await client.connect();
+  clients.push(client);
+  return client;
+}
+
+function record(over: Partial<ImpersonationRecord> = {}): ImpersonationRecord {
+  const now = Date.now();
+  const actorId = over.actorId ?? `admin-${randomUUID()}`;
+  const subjectId = over.subjectId ?? `user-${randomUUID()}`;
+  return {
+    id: randomUUID(),
+    actorId,
+    subjectId,
+    actor: { id: actorId, name: 'Avery <Admin>', email: 'avery@example.test' },
+    subject: { id: subjectId, name: 'Ashley "A" Ö' },
+    reason: 'Ticket 42: cannot submit check-in',
+    ticket: 'T-42',
+    readOnly: false,
+    startedAt: now,
+    expiresAt: now + 30 * 60_000,
+    lastSeenAt: now,
+    returnTo: '/admin/users?page=2',
+    ...over,
+  };
+}
+
+/** Every key the store left behind under its prefix. */
+async function keysOf(client: RedisClientType, prefix: string) {
+  return (await client.keys(`${prefix}*`)).sort();
+}
+
+/** How a call settled, without waiting forever: 'hung' if it takes longer than `ms`. */
+async function settle<T>(p: Promise<T>, ms = 5_000) {
+  let timer: NodeJS.Timeout | undefined;
+  const hung = new Promise<{ outcome: 'hung' }>((resolve) => { timer = setTimeout(() => resolve({ outcome: 'hung' }), ms); });
+  const done = p.then((value) => ({ outcome: 'resolved' as const, value }), (error: unknown) => ({ outcome: 'rejected' as const, error }));
+  try {
+    return await Promise.race([done, hung]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const until = async (check: () => boolean | Promise<boolean>, what: string, ms = 10_000) => {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+};
+
+beforeAll(async () => { redis = await startRedis(); });
+afterAll(async () => {
+  await Promise.all(clients.map((c) => c.isOpen && c.destroy()));
+  await redis?.stop(true);
+});
+
+describe('redisStore: the store contract on a real redis-server', () => {
+  let prefix: string;
+  afterEach(async () => {
+    // Whatever a test did, ending everything it left must leave no key behind: no orphan index.
+    const client = await connect();
+    const store = redisStore({ client, prefix });
+    for (const r of await store.list()) await store.end(r.id);
+    expect(await keysOf(client, prefix)).toEqual([]);
+  });
+  const fresh = async (opts: { expiryGraceMs?: number } = {}) => {
+    prefix = `t${randomUUID().slice(0, 8)}:`;
+    const client = await connect();
+    return { client, store: redisStore({ client, prefix, ...opts }) };
+  };
+
+  it('creates, reads back every field, touches, lists and ends', async () => {
+    const { client, store } = await fresh();
+    const r = record();
+    expect(await store.create(r)).toBe(true);
+    expect(await store.get(r.id)).toEqual(r);
+    expect(await store.get('no-such-id')).toBeUndefined();
+
+    await store.touch(r.id, r.lastSeenAt + 5_000);
+    expect((await store.get(r.id))!.lastSeenAt).toBe(r.lastSeenAt + 5_000);
+    // Racing requests may touch out of order: lastSeenAt never moves back.
+    await store.touch(r.id, r.lastSeenAt + 1_000);
+    expect((await store.get(r.id))!.lastSeenAt).toBe(r.lastSeenAt + 5_000);
+    await store.touch('no-such-id', Date.now()); // no error, creates nothing
+    expect(await client.exists(`${prefix}session:no-such-id`)).toBe(0);
+
+    expect(await store.list()).toEqual([{ ...r, lastSeenAt: r.lastSeenAt + 5_000 }]);
+    const ended = await store.end(r.id);
+    expect(ended).toEqual({ ...r, lastSeenAt: r.lastSeenAt + 5_000 });
+    expect(await store.get(r.id)).toBeUndefined();
+    expect(await store.end(r.id)).toBeUndefined();
+    expect(await store.list()).toEqual([]);
+    expect(await keysOf(client, prefix)).toEqual([]);
+  });
+
+  it('keeps one session per actor, and frees the actor when it ends', async () => {
+    const { store } = await fresh();
+    const first = record({ actorId: 'avery' });
+    expect(await store.create(first)).toBe(true);
+    expect(await store.create(record({ actorId: 'avery' }))).toBe(false);
+    expect((await store.list()).map((r) => r.id)).toEqual([first.id]);
+    await store.end(first.id);
+    const second = record({ actorId: 'avery' });
+    expect(await store.create(second)).toBe(true);
+    expect((await store.list({ actorId: 'avery' })).map((r) => r.id)).toEqual([second.id]);
+  });
+
+  it('filters the list by actor and by subject', async () => {
+    const { store } = await fresh();
+    const a = record({ actorId: 'avery', subjectId: 'ashley', startedAt: 1 });
+    const b = record({ actorId: 'blake', subjectId: 'ashley', startedAt: 2 });
+    const c = record({ actorId: 'casey', subjectId: 'bo', startedAt: 3 });
+    for (const r of [a, b, c]) expect(await store.create(r)).toBe(true);
+    const ids = (rs: ImpersonationRecord[]) => rs.map((r) => r.id);
+    expect(ids(await store.list())).toEqual([a.id, b.id, c.id]);
+    expect(ids(await store.list({ subjectId: 'ashley' }))).toEqual([a.id, b.id]);
+    expect(ids(await store.list({ actorId: 'blake' }))).toEqual([b.id]);
+    expect(ids(await store.list({ actorId: 'blake', subjectId: 'bo' }))).toEqual([]);
+    expect(ids(await store.list({ actorId: 'nobody' }))).toEqual([]);
+    await store.end(a.id);
+    expect(ids(await store.list({ subjectId: 'ashley' }))).toEqual([b.id]);
+    expect(ids(await store.list({ actorId: 'avery' }))).toEqual([]);
+  });
+
+  it('lets exactly one of two instances win racing creates for one actor', async () => {
+    const { store: one } = await fresh();
+    const two = redisStore({ client: await connect(), prefix });
+    for (let round = 0; round < 20; round++) {
+      const actorId = `racer-${round}`;
+      const [x, y] = [record({ actorId }), record({ actorId })];
+      const results = await Promise.all([one.create(x), two.create(y)]);
+      expect(results.filter(Boolean)).toHaveLength(1);
+      const listed = await two.list({ actorId });
+      expect(listed.map((r) => r.id)).toEqual([results[0] ? x.id : y.id]);
+      expect(await one.list()).toHaveLength(round + 1);
+    }
+  });
+
+  it('returns the record to exactly one of 50 racing ends across 5 clients', async () => {
+    const { store } = await fresh();
+    const stores = [store, ...(await Promise.all([1, 2, 3, 4].map(async () => redisStore({ client: await connect(), prefix }))))];
+    for (let round = 0; round < 5; round++) {
+      const r = record();
+      await store.create(r);
+      const results = await Promise.all(Array.from({ length: 50 }, (_, i) => stores[i % 5].end(r.id)));
+      const winners = results.filter((x) => x !== undefined);
+      expect(winners).toEqual([r]);
+    }
+  });
+
+  it('sets the TTL to the hard limit plus the grace, so an expired record is still seen, then removed by Redis', async () => {
+    const grace = 1_500; // room for a slow machine between the hard limit and Redis's expiry
+    const { client, store } = await fresh({ expiryGraceMs: grace });
+    const long = record();
+    await store.create(long);
+    const pttl = await client.pTTL(`${prefix}session:${long.id}`);
+    expect(pttl).toBeGreaterThan(30 * 60_000);
+    expect(pttl).toBeLessThanOrEqual(30 * 60_000 + grace);
+    expect(await client.pTTL(`${prefix}actor:${long.actorId}`)).toBeGreaterThan(30 * 60_000);
+    expect(await client.pTTL(`${prefix}subject:${long.subjectId}`)).toBeGreaterThan(30 * 60_000);
+    await store.end(long.id);
+
+    const r = record({ actorId: 'avery', expiresAt: Date.now() + 300 });
+    await store.create(r);
+    await until(() => Date.now() > r.expiresAt + 50, 'the hard limit to pass');
+    // Past its hard limit but within the grace: onbehalf can still read it and audit 'expired'.
+    expect(await store.get(r.id)).toEqual(r);
+    expect(await store.create(record({ actorId: 'avery' }))).toBe(false);
+    // Nobody ended it (all instances down): Redis drops it and the actor is free again.
+    await until(async () => (await store.get(r.id)) === undefined, 'Redis to expire the record');
+    expect(await store.list()).toEqual([]);
+    expect(await store.list({ subjectId: r.subjectId })).toEqual([]);
+    expect(await keysOf(client, prefix)).toEqual([]);
+    expect(await store.end(r.id)).toBeUndefined();
+    expect(await store.create(record({ actorId: 'avery' }))).toBe(true);
+  });
+});
+
+describe('redisStore when Redis fails', () => {
+  it('rejects at once while Redis is down, and works again once it is back, with the same client', async () => {
+    const prefix = `down${randomUUID().slice(0, 8)}:`;
+    const client = await connect();
+    const store = redisStore({ client, prefix });
+    const r = record();
+    await store.create(r);
+
+    await redis.stop(true);
+    await until(() => !client.isReady, 'the client to notice');
+    const calls: Record<string, Promise<unknown>> = {
+      create: store.create(record()),
+      get: store.get(r.id),
+      touch: store.touch(r.id, Date.now()),
+      end: store.end(r.id),
+      list: store.list(),
+      listBySubject: store.list({ subjectId: r.subjectId }),
+    };
+    for (const [name, call] of Object.entries(calls)) {
+      const s = await settle(call);
+      expect(s.outcome, name).toBe('rejected');
+      expect((s as { error: unknown }).error, name).toBeInstanceOf(RedisUnavailableError);
+      expect((s as { error: RedisUnavailableError }).error.code).toBe('STORE_UNAVAILABLE');
+    }
+
+    await redis.restart();
+    await until(() => client.isReady, 'the client to reconnect');
+    // No persistence in the test server: the old session is gone, so it can't be honoured.
+    expect(await store.get(r.id)).toBeUndefined();
+    const again = record({ actorId: r.actorId });
+    expect(await store.create(again)).toBe(true);
+    expect(await store.get(again.id)).toEqual(again);
+    expect(await store.end(again.id)).toEqual(again);
+  });
+
+  it('rejects at once even on a client that queues commands while offline (the node-redis default)', async () => {
+    const client: RedisClientType = createClient({ url: redis.url, socket: { reconnectStrategy: 100 } });
+    client.on('error', () => undefined);
+    await client.connect();
+    clients.push(client);
+    // A long timeout: only the store's own "not connected" check can answer before settle() gives up.
+    const store = redisStore({ client, prefix: `queue${randomUUID().slice(0, 8)}:`, commandTimeoutMs: 30_000 });
+    const r = record();
+    await store.create(r);
+    await redis.stop(true);
+    try {
+      await until(() => !client.isReady, 'the client to notice');
+      const s = await settle(store.get(r.id));
+      expect(s.outcome).toBe('rejected');
+      expect((s as { error: unknown }).error).toBeInstanceOf(RedisUnavailableError);
+    } finally {
+      await redis.restart();
+    }
+    await until(() => client.isReady, 'the client to reconnect');
+  });
+
+  it('rejects after the command timeout when Redis hangs, instead of waiting forever', async () => {
+    const prefix = `hang${randomUUID().slice(0, 8)}:`;
+    const client = await connect();
+    const store = redisStore({ client, prefix, commandTimeoutMs: 300 });
+    const r = record();
+    await store.create(r);
+    redis.pause();
+    try {
+      const s = await settle(store.get(r.id));
+      expect(s.outcome).toBe('rejected');
+      expect((s as { error: unknown }).error).toBeInstanceOf(RedisUnavailableError);
+      expect((await settle(store.end(r.id))).outcome).toBe('rejected');
+    } finally {
+      redis.resume();
+    }
+    await until(async () => (await store.get(r.id).catch(() => null)) !== null, 'Redis to answer again');
+    expect(await store.end(r.id)).toEqual(r);
+  });
+});
