@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { hasControlCharacters, isSafeLocalPath } from './text.js';
 
 /** Reason rules (BRIEF W6). The server and the extension's picker validate with the same schema. */
 export interface ReasonRules {
@@ -10,13 +11,6 @@ export interface ReasonRules {
   requireTicket: boolean;
 }
 export const DEFAULT_REASON_RULES: ReasonRules = { minLength: 10, maxLength: 500, requireTicket: false };
-
-// C0 controls except none, DEL, C1 controls, and Unicode line/paragraph separators and bidi overrides
-// (which can make an audit line read differently from what it holds).
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
-
-export const hasControlCharacters = (s: string) => CONTROL.test(s);
 
 export function reasonSchema(rules: ReasonRules = DEFAULT_REASON_RULES) {
   return z
@@ -41,16 +35,6 @@ export const ticketSchema = z
       .refine((s) => !hasControlCharacters(s), 'The ticket reference must not contain control characters.'),
   );
 
-/**
- * A same-origin path: starts with one "/", no scheme, no "//" or "/\" (which browsers read as
- * another host), no control characters. Open redirects through `next` are a known peer flaw.
- */
-export function isSafeLocalPath(s: string): boolean {
-  if (typeof s !== 'string' || s.length === 0 || s.length > 2048) return false;
-  if (!s.startsWith('/') || s.startsWith('//') || s.startsWith('/\\')) return false;
-  if (s.includes('\\') || hasControlCharacters(s)) return false;
-  return true;
-}
 export const localPathSchema = z.string().refine(isSafeLocalPath, 'Must be a path on this site, starting with a single "/".');
 
 const formBoolean = z

@@ -79,7 +79,10 @@ export function resolveIdentity(o: ResolvedOptions, life: Lifecycle): RequestHan
         return respondError(req, res, 'READ_ONLY', 'This session is read-only: changes are refused.');
       }
       const now = o.now();
-      if (now - r.lastSeenAt >= TOUCH_EVERY_MS) await o.store.touch(r.id, now);
+      // Reading status is what the extension's banner does on its own every few seconds: it is not
+      // the admin's activity, or the idle limit could never end a session left open in a tab.
+      const activity = !(req.method === 'GET' && ownRoute(req.path, 'status'));
+      if (activity && now - r.lastSeenAt >= TOUCH_EVERY_MS) await o.store.touch(r.id, now);
 
       req.onBehalf = {
         active: true,

@@ -173,6 +173,19 @@ describe('expiry and re-checks on every request', () => {
     expect((await avery.get('/whoami')).json.onBehalf).toEqual({ active: false, userId: 'avery' });
   });
 
+  it('status polls (the extension banner) are not activity: the idle limit still ends the session', async () => {
+    const c = clock();
+    host = await startHost({ now: c.now, idleTimeoutMs: 10 * MIN });
+    const avery = await host.signIn('avery');
+    await avery.start('ashley');
+    for (let i = 0; i < 4; i++) {
+      c.advance(3 * MIN);
+      await avery.status();
+    }
+    expect((await avery.get('/whoami')).json.onBehalf).toEqual({ active: false, userId: 'avery' });
+    expect(host.audit.events.at(-1)).toMatchObject({ type: 'ended', cause: 'idle' });
+  });
+
   it('the sweep ends and audits sessions nobody touches', async () => {
     const c = clock();
     host = await startHost({ now: c.now });

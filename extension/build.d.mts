@@ -1,0 +1,2 @@
+/** See build.mjs. */
+export function buildExtension(options?: { outDir?: string; test?: boolean }): Promise<string>;

@@ -1,0 +1,56 @@
+// Bundles the extension into dist/extension/ (one build for Chrome and Firefox).
+//   node extension/build.mjs                      production build
+//   node extension/build.mjs --test               test build (see buildExtension's `test` option)
+import { build } from 'esbuild';
+import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+const ENTRIES = {
+  background: 'extension/background.ts',
+  content: 'extension/content/index.ts',
+  popup: 'extension/popup/index.ts',
+  options: 'extension/options/index.ts',
+};
+const STATIC = ['extension/popup/popup.html', 'extension/popup/popup.css', 'extension/options/options.html', 'extension/options/options.css'];
+
+/**
+ * Build the extension.
+ * @param {object} [options]
+ * @param {string} [options.outDir] Output folder. Default `dist/extension` (or `dist/extension-test` with `test`).
+ * @param {boolean} [options.test] Test build: the manifest also lists `host_permissions` for
+ *   `http://127.0.0.1/*` (granted at install, so the options page's permission request resolves
+ *   without a prompt a headless browser can't answer), and the content script answers a `probe`
+ *   message from extension pages with the banner's text and the Exit button's position (its
+ *   shadow root is closed). Default false. Never ship a test build.
+ * @returns {Promise<string>} the output folder.
+ */
+export async function buildExtension({ outDir, test = false } = {}) {
+  const out = resolve(root, outDir ?? (test ? 'dist/extension-test' : 'dist/extension'));
+  await rm(out, { recursive: true, force: true });
+  await mkdir(out, { recursive: true });
+  await build({
+    entryPoints: Object.fromEntries(Object.entries(ENTRIES).map(([name, file]) => [name, join(root, file)])),
+    outdir: out,
+    bundle: true,
+    format: 'iife',
+    target: ['chrome121', 'firefox142'],
+    minify: !test,
+    sourcemap: false,
+    legalComments: 'none',
+    define: { __TEST_BUILD__: JSON.stringify(test) },
+    logLevel: 'warning',
+  });
+  for (const file of STATIC) await copyFile(join(root, file), join(out, file.split('/').pop()));
+  const manifest = JSON.parse(await readFile(join(root, 'manifest.json'), 'utf8'));
+  if (test) manifest.host_permissions = ['http://127.0.0.1/*'];
+  await writeFile(join(out, 'manifest.json'), JSON.stringify(manifest, null, 2));
+  return out;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const out = await buildExtension({ test: process.argv.includes('--test') });
+  console.log(`extension built into ${out}`);
+}

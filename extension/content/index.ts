@@ -1,0 +1,144 @@
+// The content script, registered only for hosts the admin enabled. Every call to the host goes
+// out from here, same-origin, with the page's cookies.
+import '../lib/jitless.js';
+import browser from 'webextension-polyfill';
+import type { StatusResponse } from '../../shared/index.js';
+import { isSafeLocalPath } from '../../shared/text.js';
+import { hostFor, type StateReport, type TabRequest, type TabStatus } from '../lib/index.js';
+import { createBanner } from './banner.js';
+import { answerExtensionRequests } from './extension-requests.js';
+import { HostApiError, hostApi, navigateTo, type HostApi } from './host-api.js';
+import { keepVisible } from './keep-visible.js';
+import { onSpaNavigation } from './spa-navigation.js';
+import { statusRefresh } from './status-refresh.js';
+
+declare global {
+  // Set once per page: the popup may inject this script into a tab that already has it.
+  var __onbehalfContentLoaded: boolean | undefined;
+}
+
+const domReady = () =>
+  document.readyState === 'loading' ? new Promise<void>((r) => document.addEventListener('DOMContentLoaded', () => r(), { once: true })) : Promise.resolve();
+
+const asTabError = (e: unknown) =>
+  e instanceof HostApiError ? { error: { code: e.code, message: e.message } } : { error: { code: 'INTERNAL', message: 'Something went wrong.' } };
+
+function run(api: HostApi) {
+  let status: StatusResponse | undefined;
+  let clockOffset = 0;
+  let reported: string | undefined;
+  let inFlight: Promise<void> | undefined;
+
+  const banner = createBanner(() => void exit().catch(() => undefined));
+  const timers = statusRefresh(() => void refresh());
+
+  function show() {
+    if (!status?.active) {
+      banner.render(undefined);
+      timers.endsAt(undefined);
+    } else {
+      const s = status.session;
+      banner.render({ subjectName: s.subject.name, reason: s.reason, ticket: s.ticket, readOnly: s.readOnly, expiresAt: s.expiresAt, clockOffset });
+      timers.endsAt(Math.min(s.expiresAt, s.idleExpiresAt) - clockOffset);
+    }
+    report();
+  }
+
+  /** Tell the background, which sets the badge and refreshes the host's other tabs on a change. */
+  function report() {
+    const msg: StateReport = status?.active
+      ? { type: 'state', active: true, key: `${status.session.subject.id}@${status.session.startedAt}`, subjectName: status.session.subject.name }
+      : { type: 'state', active: false };
+    const key = JSON.stringify(msg);
+    if (key === reported) return;
+    reported = key;
+    browser.runtime.sendMessage(msg).catch(() => undefined);
+  }
+
+  function refresh(): Promise<void> {
+    inFlight ??= (async () => {
+      try {
+        status = await api.status();
+        clockOffset = status.active ? status.now - Date.now() : 0;
+        await domReady();
+        show();
+      } catch {
+        // Host unreachable or odd answer: keep showing what we know (a warning stays up).
+      } finally {
+        inFlight = undefined;
+      }
+    })();
+    return inFlight;
+  }
+
+  async function exit(): Promise<{ redirect: string }> {
+    banner.setExitState({ busy: true });
+    try {
+      const res = await api.stop();
+      status = undefined;
+      setTimeout(() => navigateTo(res.redirect));
+      return res;
+    } catch (e) {
+      if (e instanceof HostApiError && (e.code === 'NOT_ACTING' || e.code === 'EXPIRED')) await refresh();
+      else banner.setExitState({ busy: false, error: e instanceof Error ? e.message : 'Exit failed.' });
+      throw e;
+    }
+  }
+
+  function tabStatus(s: StatusResponse): TabStatus {
+    return s.active
+      ? { origin: location.origin, active: true, session: s.session, now: s.now }
+      : { origin: location.origin, active: false, signedIn: s.signedIn, canImpersonate: s.canImpersonate };
+  }
+
+  async function handle(req: TabRequest): Promise<unknown> {
+    try {
+      switch (req.type) {
+        case 'status':
+          await refresh();
+          if (!status) status = await api.status();
+          return tabStatus(status);
+        case 'users':
+          return { users: await api.users(req.q, req.limit) };
+        case 'start': {
+          const here = location.pathname + location.search;
+          const res = await api.start({
+            userId: req.userId,
+            reason: req.reason,
+            ticket: req.ticket || undefined,
+            readOnly: req.readOnly,
+            returnTo: isSafeLocalPath(here) ? here : undefined,
+          });
+          setTimeout(() => navigateTo(res.redirect));
+          return { session: res.session, redirect: res.redirect };
+        }
+        case 'stop':
+          return await exit();
+        case 'refresh':
+          await refresh();
+          return { ok: true };
+        case 'probe':
+          // Test builds only (the shadow root is closed); the shipped build never answers.
+          return __TEST_BUILD__ ? banner.probe() : undefined;
+      }
+    } catch (e) {
+      return asTabError(e);
+    }
+  }
+
+  answerExtensionRequests(handle);
+  void refresh();
+  void domReady().then(() => {
+    keepVisible(banner);
+    onSpaNavigation(() => void refresh().then(() => banner.ensure()));
+  });
+}
+
+async function main() {
+  if (globalThis.__onbehalfContentLoaded || window.top !== window) return;
+  globalThis.__onbehalfContentLoaded = true;
+  const host = await hostFor(location.origin);
+  if (host) run(hostApi(host.basePath));
+}
+
+void main();

@@ -1,0 +1,19 @@
+/** Text checks both sides need, without zod, so extension pages that need only these stay small. */
+
+// C0 and C1 controls, DEL, Unicode line/paragraph separators and bidi overrides (which can make an
+// audit line or a banner read differently from what it holds).
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+
+export const hasControlCharacters = (s: string) => CONTROL.test(s);
+
+/**
+ * A same-origin path: starts with one "/", no scheme, no "//" or "/\" (which browsers read as
+ * another host), no control characters. Open redirects through `next` are a known peer flaw.
+ */
+export function isSafeLocalPath(s: string): boolean {
+  if (typeof s !== 'string' || s.length === 0 || s.length > 2048) return false;
+  if (!s.startsWith('/') || s.startsWith('//') || s.startsWith('/\\')) return false;
+  if (s.includes('\\') || hasControlCharacters(s)) return false;
+  return true;
+}

@@ -1,0 +1,122 @@
+// Real headless Chromium with the built extension loaded, and the steps tests take in it.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import type { BannerProbe } from '../../extension/lib/index.js';
+
+export interface ExtensionBrowser {
+  browser: Browser;
+  extensionId: string;
+  /** An extension page (options.html) the tests use to call extension APIs. */
+  extPage: Page;
+  close(): Promise<void>;
+}
+
+export async function launchChromium(extensionDir: string): Promise<ExtensionBrowser> {
+  const profile = await mkdtemp(join(tmpdir(), 'onbehalf-chromium-'));
+  const browser = await puppeteer.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    pipe: true,
+    enableExtensions: [extensionDir],
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', `--user-data-dir=${profile}`],
+  });
+  const pid = browser.process()?.pid;
+  const close = async () => {
+    await browser.close().catch(() => undefined);
+    if (pid) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    await rm(profile, { recursive: true, force: true });
+  };
+  try {
+    const worker = await browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().startsWith('chrome-extension://'), { timeout: 20_000 });
+    const extensionId = new URL(worker.url()).host;
+    const extPage = await browser.newPage();
+    await extPage.goto(`chrome-extension://${extensionId}/options.html`);
+    return { browser, extensionId, extPage, close };
+  } catch (e) {
+    await close();
+    throw e;
+  }
+}
+
+/** Enable a host the way an admin does: the options page's form. */
+export async function enableHost(eb: ExtensionBrowser, origin: string, basePath = '/onbehalf') {
+  const page = eb.extPage;
+  // Chrome answers permission requests only from the tab in front.
+  await page.bringToFront();
+  await page.goto(`chrome-extension://${eb.extensionId}/options.html`);
+  await page.locator('#origin').fill(origin);
+  await page.locator('#base-path').fill(basePath);
+  await page.locator('#add-button').click();
+  await page.waitForFunction((o) => [...document.querySelectorAll('#host-rows td')].some((td) => td.textContent === o), {}, origin);
+  // The background registers the content script on the storage change.
+  await page.waitForFunction(
+    async (o) => {
+      const c = (globalThis as any).chrome;
+      const scripts = await c.scripting.getRegisteredContentScripts();
+      return scripts.some((s: any) => s.matches.includes(`http://${new URL(o).hostname}/*`));
+    },
+    { polling: 100 },
+    origin,
+  );
+}
+
+export async function tabIdOf(eb: ExtensionBrowser, page: Page): Promise<number> {
+  const url = page.url();
+  return eb.extPage.evaluate(async (u) => {
+    const tabs = await (globalThis as any).chrome.tabs.query({});
+    return tabs.find((t: any) => t.url === u).id as number;
+  }, url);
+}
+
+/** The banner as the content script sees it (test builds answer `probe`). */
+export async function probe(eb: ExtensionBrowser, page: Page): Promise<BannerProbe> {
+  const tabId = await tabIdOf(eb, page);
+  return eb.extPage.evaluate(
+    (id) => (globalThis as any).chrome.tabs.sendMessage(id, { type: 'probe' }, { frameId: 0 }),
+    tabId,
+  ) as Promise<BannerProbe>;
+}
+
+/** What the page itself finds at the Exit button's centre: the banner's host element if nothing covers it. */
+export async function topElementAtExit(page: Page, p: BannerProbe): Promise<string | null> {
+  if (!p.exit) return null;
+  const x = p.exit.x + p.exit.width / 2;
+  const y = p.exit.y + p.exit.height / 2;
+  return page.evaluate((x, y) => document.elementFromPoint(x, y)?.tagName.toLowerCase() ?? null, x, y);
+}
+
+export async function waitForBanner(eb: ExtensionBrowser, page: Page, want: boolean, timeout = 10_000): Promise<BannerProbe> {
+  const end = Date.now() + timeout;
+  let last: BannerProbe | undefined;
+  while (Date.now() < end) {
+    last = await probe(eb, page).catch(() => undefined);
+    if (last && last.mounted === want && (!want || (await topElementAtExit(page, last)) === 'onbehalf-banner')) return last;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`banner ${want ? 'not shown' : 'still shown'} after ${timeout} ms: ${JSON.stringify(last)}`);
+}
+
+/** The popup, opened in a tab and pointed at the host's tab. */
+export async function openPopup(eb: ExtensionBrowser, hostPage: Page): Promise<Page> {
+  const tabId = await tabIdOf(eb, hostPage);
+  const popup = await eb.browser.newPage();
+  await popup.goto(`chrome-extension://${eb.extensionId}/popup.html?tabId=${tabId}`);
+  return popup;
+}
+
+/** The host's own status, read by the page (same-origin, its cookies). */
+export function hostStatus(page: Page): Promise<{ active: boolean; session?: { subject: { name: string } } }> {
+  return page.evaluate(() => fetch('/onbehalf/status').then((r) => r.json()));
+}
+
+export async function signIn(page: Page, origin: string, userId: string) {
+  await page.goto(`${origin}/test/signin?as=${encodeURIComponent(userId)}`);
+}

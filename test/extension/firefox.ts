@@ -1,0 +1,58 @@
+// Firefox ESR over WebDriver BiDi with the built extension installed as a temporary add-on.
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import type { BannerProbe } from '../../extension/lib/index.js';
+
+export const GECKO_ID = 'onbehalf@onbehalf.dev';
+/** Fixed so the test knows the moz-extension:// address (set through the uuids pref). */
+export const FIXED_UUID = 'a3c5f0de-7f51-4c2e-9a39-2f6d1e0b7c11';
+export const EXT_ORIGIN = `moz-extension://${FIXED_UUID}`;
+
+export interface FirefoxWithExtension {
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+export async function launchFirefox(extensionDir: string): Promise<FirefoxWithExtension> {
+  const browser = await puppeteer.launch({
+    browser: 'firefox',
+    executablePath: process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr',
+    headless: true,
+    args: ['--remote-allow-system-access'],
+    extraPrefsFirefox: { 'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: FIXED_UUID }) },
+  });
+  const pid = browser.process()?.pid;
+  const close = async () => {
+    await browser.close().catch(() => undefined);
+    if (pid) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  };
+  try {
+    await browser.installExtension(extensionDir);
+    return { browser, close };
+  } catch (e) {
+    await close();
+    throw e;
+  }
+}
+
+/** Open an extension page. Such a `goto` never resolves in Firefox over BiDi: don't wait for it. */
+export async function openExtensionPage(page: Page, path: string, readySelector: string) {
+  await page.goto(`${EXT_ORIGIN}/${path}`, { timeout: 1500 }).catch(() => undefined);
+  await page.waitForSelector(readySelector, { timeout: 15_000 });
+}
+
+export async function tabIdOf(extPage: Page, url: string): Promise<number> {
+  return extPage.evaluate(async (u) => {
+    const tabs = await (globalThis as any).browser.tabs.query({});
+    return tabs.find((t: any) => t.url === u).id as number;
+  }, url);
+}
+
+export async function probe(extPage: Page, tabId: number): Promise<BannerProbe> {
+  return extPage.evaluate((id) => (globalThis as any).browser.tabs.sendMessage(id, { type: 'probe' }, { frameId: 0 }), tabId) as Promise<BannerProbe>;
+}
