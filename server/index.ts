@@ -2,7 +2,24 @@
 export { onBehalf, type OnBehalf } from './impersonation/index.js';
 export { memoryStore, redisStore, type RedisStoreOptions } from './impersonation/store/index.js';
 export { redisSessionStore, redisRateLimitStore, redisUnavailableHandler, RedisUnavailableError, isRedisUnavailable } from './redis/index.js';
-export { memoryAudit, type MemoryAudit } from './audit/memory.js';
+export {
+  memoryAudit,
+  fileAudit,
+  redisStreamAudit,
+  fanoutAudit,
+  verifyAuditFiles,
+  auditRouter,
+  AuditError,
+  type MemoryAudit,
+  type FileAudit,
+  type FileAuditOptions,
+  type RedisStreamAuditOptions,
+  type FanoutAuditOptions,
+  type AuditRouterOptions,
+  type VerifyResult,
+} from './audit/index.js';
 export { OnBehalfError } from './impersonation/errors.js';
 export type * from './impersonation/types.js';
+export * from './okr/index.js';
+export { requirePermission, type GuardOptions } from './guard/index.js';
 export * from '../shared/index.js';

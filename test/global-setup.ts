@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REDIS_DIR_PREFIX } from './helpers/redis.js';
+import { runDirPrefix } from './helpers/redis.js';
 
 /** Fail loudly, never skip, when a service the tests need is missing. */
 export default function setup() {
@@ -17,9 +17,11 @@ export default function setup() {
   if (missing.length) throw new Error(`Tests need: ${missing.join(', ')}. Install them, or run .ci/run which does.`);
 
   // A test worker that dies can't stop its redis-server: do it here, with its temp dir.
+  process.env.ONBEHALF_TEST_RUN = String(process.pid);
+  const prefix = runDirPrefix();
   return function teardown() {
     for (const name of readdirSync(tmpdir())) {
-      if (!name.startsWith(REDIS_DIR_PREFIX)) continue;
+      if (!name.startsWith(prefix)) continue;
       const dir = join(tmpdir(), name);
       try {
         process.kill(Number(readFileSync(join(dir, 'redis.pid'), 'utf8')), 'SIGKILL');

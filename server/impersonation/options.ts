@@ -8,7 +8,7 @@ export const DEFAULT_BLOCKED_WHILE_ACTING = ['/account/password', '/account/mfa'
 
 /** Options with every default filled in. */
 export type ResolvedOptions = Required<
-  Omit<OnBehalfOptions, 'canImpersonate' | 'canBeImpersonated' | 'hasPrivateObjectives' | 'stepUp' | 'on' | 'reason' | 'rateLimit'>
+  Omit<OnBehalfOptions, 'canImpersonate' | 'canBeImpersonated' | 'hasPrivateObjectives' | 'stepUp' | 'on' | 'reason' | 'rateLimit' | 'okr'>
 > &
   Pick<OnBehalfOptions, 'canImpersonate' | 'canBeImpersonated' | 'hasPrivateObjectives' | 'stepUp' | 'on'> & {
     reason: ReasonRules;
@@ -43,6 +43,7 @@ export function resolveOptions(options: OnBehalfOptions): ResolvedOptions {
   return {
     ...options,
     store: options.store ?? memoryStore(),
+    hasPrivateObjectives: options.hasPrivateObjectives ?? (options.okr && ((id: string) => options.okr!.hasPrivateObjectives(id))),
     permission: options.permission ?? 'impersonate',
     auditPermission: options.auditPermission ?? 'audit:read',
     reason,

@@ -10,6 +10,7 @@ import {
   type Candidate,
   type ErrorCode,
 } from '../../shared/index.js';
+import { auditRouter } from '../audit/router.js';
 import type { CsrfProtection } from './csrf.js';
 import { actorRefusal, targetRefusal } from './eligibility.js';
 import { isForm, OnBehalfError, refererPath, respondError, sendError } from './errors.js';
@@ -218,6 +219,9 @@ export function apiRouter(o: ResolvedOptions, life: Lifecycle, csrf: CsrfProtect
       res.json({ revoked: life.view(ended) });
     }),
   );
+
+  // The auditors' API: query, export, session view (needs a sink with query()).
+  router.use(auditRouter({ sink: o.audit, canRead: (req) => holdsAuditPermission(req).then(() => true, () => false) }));
 
   // GET on start/stop is refused: they change state (django-hijack, laravel-impersonate's flaw).
   for (const path of ['/start', '/stop', '/sessions/:id/revoke']) {

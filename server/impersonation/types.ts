@@ -173,7 +173,12 @@ export interface OnBehalfOptions {
    * Re-checked on every request while acting. Default: none.
    */
   canBeImpersonated?: (input: EligibilityInput) => MaybePromise<boolean>;
-  /** W4: whether a user has private objectives. Default: none has. Wire `okr.hasPrivateObjectives`. */
+  /**
+   * The OKR permission model (`okrModel(...)`), when the host uses it: W4 then defaults to its
+   * `hasPrivateObjectives`.
+   */
+  okr?: { hasPrivateObjectives(userId: string): boolean };
+  /** W4: whether a user has private objectives. Default: `okr.hasPrivateObjectives`, else none has. */
   hasPrivateObjectives?: (userId: string) => MaybePromise<boolean>;
   /** Optional re-authentication before start (password, TOTP). false → 401 `STEP_UP_REQUIRED`. */
   stepUp?: (req: Request) => MaybePromise<boolean>;

@@ -19,6 +19,8 @@ export function freePort(): Promise<number> {
 
 /** Temp dirs of test Redis servers start with this; the global teardown removes them and any server left running. */
 export const REDIS_DIR_PREFIX = 'onbehalf-redis-';
+/** This test run's own prefix (set by the global setup), so a teardown never touches another run's servers. */
+export const runDirPrefix = () => `${REDIS_DIR_PREFIX}${process.env.ONBEHALF_TEST_RUN ?? 'manual'}-`;
 
 export interface RedisProcess {
   url: string;
@@ -50,7 +52,7 @@ export interface StartRedisOptions {
 export async function startRedis(options: StartRedisOptions = {}): Promise<RedisProcess> {
   assertRedisInstalled();
   const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), REDIS_DIR_PREFIX));
+  const dir = mkdtempSync(join(tmpdir(), runDirPrefix()));
   let child: ChildProcess | undefined;
   const launch = async () => {
     child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...(options.persist ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']), '--dir', dir, '--pidfile', join(dir, 'redis.pid'), '--daemonize', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });

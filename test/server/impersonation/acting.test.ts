@@ -267,3 +267,22 @@ describe('events for the host', () => {
     expect(seen).toEqual(['denied:TARGET_INACTIVE', 'started:ashley', 'ended:ashley:exit']);
   });
 });
+
+describe('the auditors’ API under basePath', () => {
+  it('lets holders of audit:read query the session, and nobody else', async () => {
+    host = await startHost();
+    const avery = await host.signIn('avery');
+    const { sessionId } = (await avery.start('ashley')).json.session;
+    await avery.post('/notes', { text: 'x' });
+    await avery.stop();
+    const aud = await host.signIn('aud');
+    const page = await aud.get('/onbehalf/audit?subject=ashley');
+    expect(page.status).toBe(200);
+    expect(page.json.events.map((e: any) => e.type).sort()).toEqual(['action', 'ended', 'started']);
+    const view = await aud.get(`/onbehalf/audit/sessions/${sessionId}`);
+    expect(view.status).toBe(200);
+    expect(JSON.stringify(view.json)).toContain('/notes');
+    expect((await avery.get('/onbehalf/audit')).status).toBe(403);
+    expect((await (await host.signIn('bob')).get('/onbehalf/audit')).status).toBe(403);
+  });
+});

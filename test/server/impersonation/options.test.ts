@@ -48,3 +48,12 @@ describe('options and start-up validations', () => {
     expect(host.audit.events.filter((e) => e.type === 'ended')).toHaveLength(1);
   });
 });
+
+describe('wiring the OKR model', () => {
+  it('defaults W4 (private objectives) to the OKR model when one is passed', async () => {
+    host = await startHost({ hasPrivateObjectives: undefined, okr: { hasPrivateObjectives: (id) => id === 'bob' } });
+    const avery = await host.signIn('avery');
+    expect((await avery.start('bob')).json.error.code).toBe('TARGET_PRIVATE_OBJECTIVES');
+    expect((await avery.start('priya')).status).toBe(200);
+  });
+});

@@ -1,0 +1,100 @@
+import type { RedisClientType, RedisModules, RedisFunctions, RedisScripts, RespVersions } from 'redis';
+import { auditEventSchema, type AuditEvent } from '../../shared/index.js';
+import type { AuditPage, AuditQuery, AuditSink } from '../impersonation/types.js';
+import { AuditError, unavailable } from './errors.js';
+import { matches } from './memory.js';
+
+// Any node-redis v5 client, whatever modules or RESP version it was created with.
+type AnyRedisClient = RedisClientType<RedisModules, RedisFunctions, RedisScripts, RespVersions>;
+
+/** Options of {@link redisStreamAudit}. */
+export interface RedisStreamAuditOptions {
+  /** A connected node-redis v5 client. The sink does not close it. */
+  client: AnyRedisClient;
+  /**
+   * Stream key. Default `'onbehalf:audit'`. Event ids are kept in the set `<stream>:ids` (to add
+   * each event once); on Redis Cluster, use a hash tag (`'{onbehalf:audit}'`) so both share a slot.
+   */
+  stream?: string;
+  /**
+   * Wait until this many replicas have the event before acknowledging (Redis `WAIT`), and reject
+   * when fewer do in time. Default: don't wait (see the durability caveat in the README).
+   */
+  replicas?: { count: number; timeoutMs?: number };
+  /**
+   * Give up on a command after this long (ms). node-redis queues commands while disconnected;
+   * without a limit a write would hang instead of failing closed. Default 2000.
+   */
+  timeoutMs?: number;
+}
+
+/**
+ * XADD unless an event with this id was added before. A write that timed out may still land
+ * (its command had reached the server); the retry then finds its id and adds nothing, so
+ * each event is in the stream once.
+ */
+const ADD_ONCE = `if redis.call('SADD', KEYS[2], ARGV[1]) == 1 then return redis.call('XADD', KEYS[1], '*', 'event', ARGV[2]) end return false`;
+
+/** How many entries a query reads from Redis per round trip. */
+const SCAN_CHUNK = 500;
+const STREAM_ID = /^\d+-\d+$/;
+
+/**
+ * Audit events in a Redis stream (XADD), one field `event` holding the same JSON as the file
+ * sink's events, each event id at most once. For hosts with several instances. Not hash-chained: pair it with `fileAudit`
+ * through `fanoutAudit` when you need tamper evidence.
+ */
+export function redisStreamAudit(options: RedisStreamAuditOptions): AuditSink & { query(q: AuditQuery): Promise<AuditPage> } {
+  const stream = options.stream ?? 'onbehalf:audit';
+  const timeoutMs = options.timeoutMs ?? 2000;
+  /**
+   * Run one command with a deadline. The abort signal drops a command still waiting in the
+   * offline queue (so it can't land later); it does not cancel one already sent to a hung server,
+   * hence the race. A late reply is still read by node-redis, so replies stay in step.
+   */
+  const timed = <T>(run: (c: AnyRedisClient) => Promise<T>): Promise<T> => {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`Redis did not answer within ${timeoutMs} ms`)), timeoutMs);
+    });
+    return Promise.race([run(options.client.withAbortSignal(AbortSignal.timeout(timeoutMs))), deadline]).finally(() => clearTimeout(timer));
+  };
+  return {
+    async write(event: AuditEvent) {
+      const parsed = auditEventSchema.safeParse(event);
+      if (!parsed.success) throw new AuditError('AUDIT_UNAVAILABLE', `not a valid audit event: ${parsed.error.message}`);
+      try {
+        await timed((c) => c.eval(ADD_ONCE, { keys: [stream, `${stream}:ids`], arguments: [parsed.data.id, JSON.stringify(parsed.data)] }));
+        if (options.replicas) {
+          const acked = await timed((c) => c.wait(options.replicas!.count, options.replicas!.timeoutMs ?? 1000));
+          if (acked < options.replicas.count) throw new Error(`only ${acked} of ${options.replicas.count} replicas confirmed the event`);
+        }
+      } catch (e) {
+        throw unavailable('the audit event could not be written to Redis', e);
+      }
+    },
+
+    /** Events in stream order; the cursor is the last stream id looked at. */
+    async query(q: AuditQuery): Promise<AuditPage> {
+      if (q.cursor !== undefined && !STREAM_ID.test(q.cursor)) throw new AuditError('BAD_REQUEST', 'Unknown cursor.');
+      const limit = q.limit ?? 100;
+      const out: AuditEvent[] = [];
+      let start = q.cursor === undefined ? '-' : `(${q.cursor}`;
+      try {
+        for (;;) {
+          const entries = await timed((c) => c.xRange(stream, start, '+', { COUNT: SCAN_CHUNK }));
+          for (const { id, message } of entries) {
+            const parsed = auditEventSchema.safeParse(JSON.parse(String(message.event)));
+            if (!parsed.success || !matches(parsed.data, q)) continue;
+            out.push(parsed.data);
+            if (out.length === limit) return { events: out, nextCursor: id };
+          }
+          if (entries.length < SCAN_CHUNK) return { events: out };
+          start = `(${entries.at(-1)!.id}`;
+        }
+      } catch (e) {
+        throw unavailable('the audit stream could not be read', e);
+      }
+    },
+  };
+}

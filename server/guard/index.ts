@@ -1,0 +1,2 @@
+/** Express guards over the OKR permission model. */
+export { requirePermission, type GuardOptions } from './require-permission.js';

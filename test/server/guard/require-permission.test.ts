@@ -1,0 +1,164 @@
+import express, { type Request } from 'express';
+import session from 'express-session';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { errorBodySchema } from '../../../shared/errors.js';
+import { requirePermission } from '../../../server/guard/index.js';
+import { fixtureModel } from '../okr/fixture.js';
+
+type Sess = Record<string, string | undefined>;
+const sess = (req: Request) => req.session as unknown as Sess;
+
+/**
+ * A host app on 127.0.0.1 with real express-session. `withOnBehalf` adds a stand-in for the
+ * impersonation middleware (not the subject here): it sets `req.onBehalf` from the session,
+ * as `onBehalf()` does, so the guard's choice of effective user can be tested over HTTP.
+ */
+function hostApp(withOnBehalf: boolean) {
+  const { model } = fixtureModel();
+  const app = express();
+  app.use(express.json());
+  app.use(session({ secret: 'guard-test-secret', resave: false, saveUninitialized: false }));
+  app.post('/login', (req, res) => {
+    sess(req).userId = req.body.userId;
+    res.json({ ok: true });
+  });
+  app.post('/act', (req, res) => {
+    sess(req).actingAs = req.body.subjectId;
+    res.json({ ok: true });
+  });
+  if (withOnBehalf) {
+    app.use((req, _res, next) => {
+      const { userId, actingAs } = sess(req);
+      req.onBehalf = actingAs
+        ? {
+            active: true, userId: actingAs, subject: { id: actingAs, name: actingAs }, actor: { id: userId!, name: userId! },
+            reason: 'Customer ticket 42: cannot check in', sessionId: 's1', startedAt: 0, expiresAt: Date.now() + 60_000, readOnly: false,
+          }
+        : { active: false, userId };
+      next();
+    });
+  }
+  const options = withOnBehalf ? {} : { currentUser: (req: Request) => sess(req).userId };
+  const ok = (req: Request, res: express.Response) => res.json({ ok: true });
+  app.get('/okrs/:id', requirePermission(model, 'view', (req) => String(req.params.id), options), ok);
+  app.patch('/okrs/:id', requirePermission(model, 'edit', (req) => String(req.params.id), options), ok);
+  app.post('/okrs/:id/check-ins', requirePermission(model, 'check-in', (req) => String(req.params.id), options), ok);
+  app.post('/teams/:teamId/okrs', requirePermission(model, 'create', async (req) => ({ level: 'team' as const, teamId: String(req.params.teamId) }), options), ok);
+  app.post('/orgs/:orgId/members', requirePermission(model, 'add-member', (req) => String(req.params.orgId), options), ok);
+  app.get('/malformed', requirePermission(model, 'view', () => ({ not: 'an id' }) as never, options), ok);
+  app.use((_err: unknown, _req: Request, res: express.Response, _next: express.NextFunction) => {
+    res.status(500).json({ error: { code: 'INTERNAL', message: 'test app error' } });
+  });
+  return app;
+}
+
+async function listen(app: express.Express) {
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  return { server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+/** A browser-like client: keeps the session cookie. */
+function client(base: string) {
+  let cookie = '';
+  const call = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(base + path, {
+      method,
+      headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const set = res.headers.get('set-cookie');
+    if (set) cookie = set.split(';')[0];
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  };
+  return {
+    call,
+    signIn: (userId: string) => call('POST', '/login', { userId }),
+    act: (subjectId: string) => call('POST', '/act', { subjectId }),
+  };
+}
+
+/** Asserts the documented error body and returns it. */
+function error(r: { status: number; body: unknown }, status: number, code: string) {
+  expect(r.status).toBe(status);
+  const parsed = errorBodySchema.parse(r.body);
+  expect(parsed.error.code).toBe(code);
+  return parsed.error;
+}
+
+describe.each([
+  ['with the impersonation middleware (req.onBehalf)', true],
+  ['without it (options.currentUser)', false],
+])('requirePermission %s', (_name, withOnBehalf) => {
+  let server: Server;
+  let base: string;
+  beforeAll(async () => ({ server, base } = await listen(hostApp(withOnBehalf))));
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+  it('not signed in → 401 NOT_SIGNED_IN', async () => {
+    error(await client(base).call('GET', '/okrs/o-sales'), 401, 'NOT_SIGNED_IN');
+  });
+
+  it('allowed → the handler runs', async () => {
+    const tina = client(base);
+    await tina.signIn('tina');
+    expect(await tina.call('GET', '/okrs/o-sales')).toEqual({ status: 200, body: { ok: true } });
+    expect((await tina.call('POST', '/teams/sales/okrs')).status).toBe(200);
+  });
+
+  it('denied → 403 FORBIDDEN naming the deciding rule', async () => {
+    const tina = client(base);
+    await tina.signIn('tina');
+    const e = error(await tina.call('PATCH', '/okrs/o-sales'), 403, 'FORBIDDEN');
+    expect(e).toEqual({ code: 'FORBIDDEN', message: 'You may not edit this.', rule: 'NO_ACCESS' });
+    expect(error(await tina.call('POST', '/orgs/acme/members'), 403, 'FORBIDDEN').rule).toBe('ORG_POLICY_RESTRICTED');
+
+    const ashley = client(base);
+    await ashley.signIn('ashley');
+    expect(error(await ashley.call('PATCH', '/okrs/o-closed'), 403, 'FORBIDDEN').rule).toBe('OKR_CLOSED');
+
+    const olivia = client(base);
+    await olivia.signIn('olivia');
+    expect(error(await olivia.call('GET', '/okrs/o-private'), 403, 'FORBIDDEN').rule).toBe('PRIVATE_NOT_LISTED');
+  });
+
+  it('unknown ids → 404, a malformed target → 400, never 500', async () => {
+    const tina = client(base);
+    await tina.signIn('tina');
+    error(await tina.call('GET', '/okrs/o-nope'), 404, 'NOT_FOUND');
+    error(await tina.call('POST', '/teams/nope/okrs'), 404, 'NOT_FOUND');
+    error(await tina.call('POST', '/orgs/nope/members'), 404, 'NOT_FOUND');
+    error(await tina.call('GET', '/malformed'), 400, 'BAD_REQUEST');
+    const ghost = client(base);
+    await ghost.signIn('ghost');
+    error(await ghost.call('GET', '/okrs/o-sales'), 404, 'USER_NOT_FOUND');
+  });
+});
+
+describe('P14: while working on behalf, every check runs as the subject', () => {
+  let server: Server;
+  let base: string;
+  beforeAll(async () => ({ server, base } = await listen(hostApp(true))));
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+  it('an org owner acting as a member has the member\'s rights, not the union', async () => {
+    const olivia = client(base);
+    await olivia.signIn('olivia');
+    expect((await olivia.call('PATCH', '/okrs/o-sales')).status).toBe(200);
+    await olivia.act('tina');
+    expect(error(await olivia.call('PATCH', '/okrs/o-sales'), 403, 'FORBIDDEN').rule).toBe('NO_ACCESS');
+    expect((await olivia.call('GET', '/okrs/o-sales')).status).toBe(200);
+  });
+
+  it('acting as a user gains exactly that user\'s rights, private OKRs included', async () => {
+    const tina = client(base);
+    await tina.signIn('tina');
+    expect((await tina.call('POST', '/okrs/o-private/check-ins')).status).toBe(403);
+    await tina.act('chuck');
+    expect((await tina.call('POST', '/okrs/o-private/check-ins')).status).toBe(200);
+    expect(error(await tina.call('GET', '/okrs/o-private'), 403, 'FORBIDDEN').rule).toBe('PRIVATE_NOT_LISTED');
+  });
+});
