@@ -1,0 +1,135 @@
+import { join } from 'node:path';
+import express, { type Express, type Request } from 'express';
+import session, { type Store } from 'express-session';
+import helmet from 'helmet';
+import { fileAudit, type FileAudit } from '../audit/index.js';
+import { onBehalf, type OnBehalf } from '../impersonation/index.js';
+import type { ImpersonationStore, UserDirectory } from '../impersonation/types.js';
+import { assets } from './assets.js';
+import { authRoutes, requireSignIn, viewerOf } from './auth.js';
+import type { DemoDeps } from './deps.js';
+import { activityPage } from './pages/activity.js';
+import { adminAuditPage } from './pages/admin-audit.js';
+import { adminUsersPages, DEMO_REASON_RULES } from './pages/admin-users.js';
+import { loginPage } from './pages/login.js';
+import { myOkrsPage } from './pages/my-okrs.js';
+import { okrPages } from './pages/okr.js';
+import { teamPages } from './pages/teams.js';
+import { DemoError, errorHandler } from './respond.js';
+import { demoSeed } from './seed.js';
+import { demoState, type DemoState } from './state.js';
+
+/** Options of {@link createDemoApp}. */
+export interface DemoAppOptions {
+  /** Where the audit log is written (`<dataDir>/audit/`). Required. */
+  dataDir: string;
+  /** Signs the session cookie. Required. */
+  sessionSecret: string;
+  /** express-session store. Default: express-session's MemoryStore. */
+  sessionStore?: Store;
+  /** Impersonation state. Default: onbehalf's `memoryStore()`. */
+  impersonationStore?: ImpersonationStore;
+  /** `Secure` session cookie (needs HTTPS). Default false. */
+  secureCookies?: boolean;
+  /** fdatasync each audit batch. Default true. */
+  fsync?: boolean;
+  /** Where warnings go. Default `console.warn`. */
+  warn?: (message: string) => void;
+  /** Clock. Default `Date.now`. */
+  now?: () => number;
+}
+
+export interface DemoApp {
+  app: Express;
+  ob: OnBehalf;
+  audit: FileAudit;
+  state: DemoState;
+  /** Stop timers and close the audit log. */
+  close(): Promise<void>;
+}
+
+/**
+ * Contoso Goals, the demo OKR host: a real Express app with its own sign-in, the onbehalf
+ * middleware, the OKR permission model guarding every action, and a file audit.
+ */
+export function createDemoApp(options: DemoAppOptions): DemoApp {
+  const warn = options.warn ?? ((m: string) => console.warn(`[demo] ${m}`));
+  const now = options.now ?? Date.now;
+  const state = demoState(demoSeed());
+  const audit = fileAudit({ dir: join(options.dataDir, 'audit'), fsync: options.fsync ?? true, warn, now });
+
+  const users: UserDirectory = {
+    get: (id) => state.user(id),
+    search: (q, limit) => {
+      const needle = q.trim().toLowerCase();
+      return state.users.filter((u) => `${u.name} ${u.email}`.toLowerCase().includes(needle)).slice(0, limit);
+    },
+  };
+  const ob = onBehalf({
+    users,
+    currentUser: (req) => req.session.userId,
+    audit,
+    store: options.impersonationStore,
+    // W4 from the OKR model (P10). An id the model doesn't know is refused (fail closed).
+    hasPrivateObjectives: (id) => (state.user(id) ? state.model.hasPrivateObjectives(id) : true),
+    reason: DEMO_REASON_RULES,
+    landingPath: '/',
+    authSessionKeys: ['userId'],
+    warn,
+    now,
+  });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(
+    helmet({
+      // The demo runs over plain HTTP on 127.0.0.1: don't ask the browser to upgrade to HTTPS.
+      contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
+      strictTransportSecurity: options.secureCookies === true,
+      // helmet's default `no-referrer` makes browsers send `Origin: null` on form posts, which
+      // the CSRF origin checks (ours and onbehalf's) rightly refuse.
+      referrerPolicy: { policy: 'same-origin' },
+    }),
+  );
+  app.use(
+    session({
+      name: 'connect.sid',
+      secret: options.sessionSecret,
+      store: options.sessionStore,
+      resave: false,
+      saveUninitialized: false,
+      cookie: { httpOnly: true, sameSite: 'lax', secure: options.secureCookies ?? false, maxAge: 8 * 60 * 60 * 1000 },
+    }),
+  );
+  app.use(ob);
+  app.use(ob.banner());
+  app.use(express.json({ limit: '16kb' }), express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 }));
+
+  const viewer = (req: Request) => {
+    const v = viewerOf(req, state);
+    if (!v) throw new DemoError('NOT_SIGNED_IN', 'Sign in first.');
+    return v;
+  };
+  const deps: DemoDeps = { state, audit, now, viewer };
+
+  app.use(assets());
+  app.use(loginPage(deps));
+  app.use(authRoutes(state, ob));
+  app.use(requireSignIn(state));
+  app.use(myOkrsPage(deps), okrPages(deps), teamPages(deps), activityPage(deps), adminUsersPages(deps), adminAuditPage(deps));
+  app.use(() => {
+    throw new DemoError('NOT_FOUND', 'There is no page here.');
+  });
+  app.use(errorHandler({ warn, viewer: (req) => viewerOf(req, state) }));
+
+  return {
+    app,
+    ob,
+    audit,
+    state,
+    async close() {
+      await ob.close();
+      await audit.close?.();
+    },
+  };
+}

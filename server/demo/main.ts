@@ -1,0 +1,91 @@
+import type { Server } from 'node:http';
+import { join } from 'node:path';
+import { createDemoApp } from './app.js';
+import { ConfigError, demoConfig } from './config.js';
+import { redisBackends, type RedisBackends } from './redis.js';
+import { DEMO_PASSWORD, demoSeed } from './seed.js';
+
+/** `npm start`: Contoso Goals on embedded defaults (no Redis unless REDIS_URL is set). */
+async function main() {
+  let config;
+  try {
+    config = demoConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`onbehalf demo: ${err.message}`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const warn = (m: string) => console.warn(`[demo] ${m}`);
+  for (const w of config.warnings) warn(w);
+
+  let redis: RedisBackends | undefined;
+  if (config.redisUrl) {
+    try {
+      redis = await redisBackends(config.redisUrl, warn);
+    } catch (err) {
+      console.error(`onbehalf demo: could not connect to REDIS_URL (${(err as Error).message}).`);
+      process.exit(1);
+    }
+  }
+
+  const demo = createDemoApp({
+    dataDir: config.dataDir,
+    sessionSecret: config.sessionSecret,
+    sessionStore: redis?.sessionStore,
+    impersonationStore: redis?.store,
+    secureCookies: config.production,
+    warn,
+  });
+  if (config.production) demo.app.set('trust proxy', 1);
+
+  const server: Server = demo.app.listen(config.port, config.host);
+  server.on('error', (err: NodeJS.ErrnoException) => {
+    console.error(
+      err.code === 'EADDRINUSE'
+        ? `onbehalf demo: port ${config.port} on ${config.host} is in use. Set PORT to another port, e.g. PORT=3001 npm start.`
+        : `onbehalf demo: could not listen on ${config.host}:${config.port} (${err.message}).`,
+    );
+    process.exit(1);
+  });
+  server.on('listening', () => {
+    const { port } = server.address() as { port: number };
+    const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+    const users = demoSeed().users;
+    const width = Math.max(...users.map((u) => u.name.length));
+    const emailWidth = Math.max(...users.map((u) => u.email.length));
+    console.log(
+      [
+        '',
+        `Contoso Goals, the onbehalf demo, is running at ${url}`,
+        '',
+        `Demo accounts (password "${DEMO_PASSWORD}"):`,
+        ...users.map((u) => `  ${u.name.padEnd(width)}  ${u.email.padEnd(emailWidth)}  ${u.role}${u.active ? '' : ' (cannot sign in)'}`),
+        '',
+        'Try it: sign in as Avery Admin, open Admin › Users, and pick Actions › Work on behalf for Ashley.',
+        '',
+        'The browser extension: `npm run build:extension`, then',
+        '  Chrome/Chromium: chrome://extensions → Developer mode → Load unpacked → dist/extension',
+        '  Firefox: about:debugging#/runtime/this-firefox → Load Temporary Add-on → dist/extension/manifest.json',
+        '',
+        `Audit log: ${join(config.dataDir, 'audit')}${redis ? ' · sessions and impersonation state: Redis' : ' · sessions in memory (set REDIS_URL for Redis)'}`,
+        'Stop with Ctrl+C.',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  const stop = () => {
+    server.close();
+    server.closeAllConnections();
+    void demo
+      .close()
+      .then(() => redis?.close())
+      .finally(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+void main();

@@ -1,0 +1,150 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BANNER, ELIGIBILITY_MESSAGES } from '../../../shared/index.js';
+import { startDemo, type RunningDemo } from './start-demo.js';
+
+let d: RunningDemo;
+let browser: Browser;
+let profile: string;
+
+beforeAll(async () => {
+  d = await startDemo();
+  profile = await mkdtemp(join(tmpdir(), 'onbehalf-chromium-'));
+  browser = await puppeteer.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    pipe: true,
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', `--user-data-dir=${profile}`],
+  });
+}, 60_000);
+
+afterAll(async () => {
+  const pid = browser?.process()?.pid;
+  await browser?.close().catch(() => (pid ? process.kill(pid, 'SIGKILL') : undefined));
+  await d?.close();
+  await rm(profile, { recursive: true, force: true });
+});
+
+/** Each test in its own browser context: its own cookies, so one test's session can't leak into the next. */
+async function newPage() {
+  const context = await browser.createBrowserContext();
+  const page = await context.newPage();
+  await page.setViewport({ width: 1280, height: 900 });
+  return page;
+}
+const text = (page: Page, selector: string) => page.$eval(selector, (el) => (el as HTMLElement).innerText);
+/** Click like a user: scrolled to the middle of the screen (the sticky header and the banner cover the edges). */
+async function click(page: Page, selector: string) {
+  await page.$eval(selector, (el) => el.scrollIntoView({ block: 'center' }));
+  await page.click(selector);
+}
+async function clickAndWait(page: Page, selector: string) {
+  await page.$eval(selector, (el) => el.scrollIntoView({ block: 'center' }));
+  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click(selector)]);
+}
+async function signIn(page: Page, email: string) {
+  await page.goto(`${d.url}/login`);
+  await page.$eval('input[name=email]', (el) => ((el as HTMLInputElement).value = ''));
+  await page.type('input[name=email]', email);
+  await page.$eval('input[name=password]', (el) => ((el as HTMLInputElement).value = ''));
+  await page.type('input[name=password]', 'demo');
+  await clickAndWait(page, 'form[action="/login"] button[type=submit]');
+}
+
+describe('the demo in real Chromium', () => {
+  it('Avery works on behalf of Ashley: banner, check-in attributed to both, Exit, and the audit shows it all', async () => {
+    const page = await newPage();
+    await signIn(page, 'avery@contoso.test');
+    expect(await text(page, '[data-testid=signed-in-as]')).toBe('Avery Admin');
+
+    // Admin › Users → Actions → Work on behalf (W2), with onbehalf's own eligibility answer.
+    await clickAndWait(page, 'nav a[href="/admin/users"]');
+    await page.waitForSelector('[data-eligibility-for="ashley"][data-eligible="true"]');
+    await click(page, 'tr[data-user="ashley"] summary');
+    await clickAndWait(page, 'tr[data-user="ashley"] a[data-requires-eligible="ashley"]');
+    expect(await text(page, 'h1')).toBe('Work on behalf of Ashley');
+    await page.type('textarea[name=reason]', 'Ashley reports she cannot check in on her key result');
+    await page.type('input[name=ticket]', 'SUP-1234');
+    await clickAndWait(page, 'button[data-requires-eligible="ashley"]');
+
+    // The confirm step, then start: lands on Ashley's My OKRs (W11) with the banner (W8).
+    expect(await text(page, '[data-testid=confirm]')).toContain('Ashley reports she cannot check in on her key result');
+    await clickAndWait(page, '[data-testid=confirm] button[type=submit]');
+    expect(new URL(page.url()).pathname).toBe('/');
+    expect(await text(page, 'h1')).toBe('My OKRs');
+    expect(await text(page, '[data-testid=signed-in-as]')).toBe('Ashley');
+    const banner = await text(page, '#onbehalf-banner');
+    expect(banner).toContain(BANNER.title('Ashley'));
+    expect(banner).toContain(BANNER.detail('Ashley'));
+    expect(banner).toContain('SUP-1234');
+    expect(await page.$('nav a[href="/admin/users"]')).toBeNull();
+
+    // Check in on her key result, as Ashley.
+    await clickAndWait(page, '.okr a[href="/okrs/kr-opps"]');
+    await page.$eval('[data-testid=check-in-form] input[name=value]', (el) => ((el as HTMLInputElement).value = ''));
+    await page.type('[data-testid=check-in-form] input[name=value]', '47');
+    await page.type('[data-testid=check-in-form] input[name=note]', 'Seven new from the Nordics list');
+    await clickAndWait(page, '[data-testid=check-in-form] button[type=submit]');
+    expect(new URL(page.url()).pathname).toBe('/okrs/kr-opps');
+    expect(await text(page, 'main')).toContain('40 → 47');
+
+    // The feed: Ashley as the doer, Avery as the true actor (W7).
+    await clickAndWait(page, 'nav a[href="/activity"]');
+    const first = await text(page, '[data-testid=feed] li:first-child');
+    expect(first).toContain('Ashley checked in on Qualified opportunities per quarter');
+    expect(first).toContain('by Avery Admin on behalf of Ashley');
+
+    // Exit (W9 return): back to Avery, on the page she started from.
+    await clickAndWait(page, '#onbehalf-banner button[type=submit]');
+    expect(new URL(page.url()).pathname).toBe('/admin/users');
+    expect(await text(page, '[data-testid=signed-in-as]')).toBe('Avery Admin');
+    expect(await page.$('#onbehalf-banner')).toBeNull();
+
+    // Admin › Audit, filtered to Ashley as the subject: start, the check-in, the end (W10).
+    await clickAndWait(page, 'nav a[href="/admin/audit"]');
+    await page.select('select[name=subject]', 'ashley');
+    await clickAndWait(page, '[data-testid=audit-filter] button[type=submit]');
+    expect(new URL(page.url()).searchParams.get('subject')).toBe('ashley');
+    const rows = await page.$$eval('[data-testid=audit] tbody tr', (trs) => trs.map((tr) => ({ type: tr.getAttribute('data-type'), text: (tr as HTMLElement).innerText })));
+    expect(rows.map((r) => r.type)).toEqual(['ended', 'action', 'started']);
+    expect(rows[0].text).toContain('exit');
+    expect(rows[1].text).toContain('POST /okrs/kr-opps/check-ins');
+    expect(rows[2].text).toContain('Avery Admin');
+    expect(rows[2].text).toContain('Ashley reports she cannot check in on her key result');
+    for (const r of rows) expect(r.text).toContain('Ashley');
+
+    // Export of the same filter, fetched by the page (same session).
+    const csv = await page.evaluate(async () => {
+      const a = document.querySelector('a[href^="/onbehalf/audit/export?format=csv"]') as HTMLAnchorElement;
+      return (await fetch(a.href)).text();
+    });
+    expect(csv.trim().split('\n')).toHaveLength(4);
+    await page.browserContext().close();
+  }, 120_000);
+
+  it('ineligible users are refused in the UI with their reason', async () => {
+    const page = await newPage();
+    await signIn(page, 'avery@contoso.test');
+    await page.goto(`${d.url}/admin/users`);
+    const cases = { ivan: 'TARGET_INACTIVE', priya: 'TARGET_PRIVATE_OBJECTIVES', avery: 'TARGET_SELF', sam: 'TARGET_PRIVILEGED' } as const;
+    for (const [id, code] of Object.entries(cases)) {
+      await page.waitForSelector(`[data-eligibility-for="${id}"][data-eligible="false"]`);
+      expect(await text(page, `[data-eligibility-for="${id}"]`)).toContain(ELIGIBILITY_MESSAGES[code]);
+      // The menu item is gone, replaced by the reason.
+      expect(await page.$(`tr[data-user="${id}"] a[data-requires-eligible]`)).toBeNull();
+      await click(page, `tr[data-user="${id}"] summary`);
+      expect(await text(page, `tr[data-user="${id}"] .menu-list`)).toContain(ELIGIBILITY_MESSAGES[code]);
+      await page.keyboard.press('Escape');
+      expect(await page.$('details.menu[open]')).toBeNull();
+    }
+    // Going to the form directly: the reason is shown and Continue is disabled.
+    await page.goto(`${d.url}/admin/users/priya/work-on-behalf`);
+    await page.waitForSelector('[data-eligibility-for="priya"][data-eligible="false"]');
+    expect(await text(page, '[data-eligibility-for="priya"]')).toContain(ELIGIBILITY_MESSAGES.TARGET_PRIVATE_OBJECTIVES);
+    expect(await page.$eval('button[data-requires-eligible="priya"]', (b) => (b as HTMLButtonElement).disabled)).toBe(true);
+    await page.browserContext().close();
+  }, 120_000);
+});
