@@ -1,0 +1,44 @@
+import type { HostRow } from './host.js';
+
+const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/**
+ * Host-overhead ratios as a horizontal bar chart (SVG, no dependencies): throughput relative to
+ * the host app without onbehalf, with the targets drawn as lines.
+ */
+export function hostOverheadSvg(rows: HostRow[], caption: string): string {
+  const bars = rows.filter((r) => r.variant !== 'node:http');
+  const rowH = 30;
+  const left = 250;
+  const width = 760;
+  const plotW = width - left - 70;
+  const top = 40;
+  const height = top + bars.length * rowH + 50;
+  const max = Math.max(1.1, ...bars.map((r) => r.vsHost ?? 0));
+  const x = (v: number) => left + (v / max) * plotW;
+  const line = (v: number, label: string, color: string) =>
+    `<line x1="${x(v)}" x2="${x(v)}" y1="${top - 6}" y2="${top + bars.length * rowH}" stroke="${color}" stroke-dasharray="4 3"/>` +
+    `<text x="${x(v)}" y="${top - 10}" font-size="11" text-anchor="middle" fill="${color}">${esc(label)}</text>`;
+  const body = bars
+    .map((r, i) => {
+      const y = top + i * rowH;
+      const v = r.vsHost ?? 0;
+      const color = r.variant === 'host' ? '#868e96' : r.store === 'redis' ? '#d6336c' : '#1c7ed6';
+      return (
+        `<text x="${left - 8}" y="${y + 19}" font-size="13" text-anchor="end">${esc(r.variant)}${r.store !== '-' ? ` (${r.store})` : ''}</text>` +
+        `<rect x="${left}" y="${y + 6}" width="${Math.max(1, x(v) - left)}" height="${rowH - 12}" fill="${color}" rx="3"/>` +
+        `<text x="${x(v) + 6}" y="${y + 19}" font-size="12">${(v * 100).toFixed(0)}%</text>`
+      );
+    })
+    .join('');
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, sans-serif">` +
+    `<rect width="100%" height="100%" fill="#fff"/>` +
+    `<text x="12" y="20" font-size="14" font-weight="600">Throughput relative to the host app without onbehalf (median of rounds)</text>` +
+    line(1, '100%', '#495057') +
+    line(0.97, '97% target (idle)', '#2b8a3e') +
+    line(0.9, '90% target (acting GET)', '#e67700') +
+    body +
+    `<text x="12" y="${height - 12}" font-size="11" fill="#495057">${esc(caption)}</text></svg>`
+  );
+}

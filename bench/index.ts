@@ -1,0 +1,68 @@
+/**
+ * `npm run bench [-- --quick]`: every figure in one run, as ratios against the host's own stack
+ * where there is one. Prints tables, writes bench/results.json and docs/img/bench-host.svg.
+ * `--quick` uses tiny sizes: a smoke run that asserts nothing about speed.
+ */
+import { cpus, totalmem } from 'node:os';
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { startRedis } from '../test/helpers/redis.js';
+import { runAuditBench } from './audit.js';
+import { hostOverheadSvg } from './chart.js';
+import { runExtensionBench } from './extension.js';
+import { runHostBench } from './host.js';
+import { runOkrBench } from './okr.js';
+
+const quick = process.argv.includes('--quick');
+const out = (name: string) => fileURLToPath(new URL(name, import.meta.url));
+const machine = `${cpus().length}× ${cpus()[0]?.model.trim() ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+const pct = (x: number | undefined) => (x === undefined ? '' : `${(x * 100).toFixed(1)}%`);
+
+console.log(`onbehalf benchmarks${quick ? ' (quick: tiny sizes, figures mean nothing)' : ''} on ${machine}\n`);
+
+const redis = await startRedis();
+try {
+  console.log('1. Host overhead (autocannon, 10 connections, 3 interleaved rounds; ratios vs the host app without onbehalf)');
+  const host = await runHostBench({ quick, redisUrl: redis.url });
+  console.table(
+    host.map((r) => ({
+      variant: r.variant,
+      store: r.store,
+      'req/s (median)': Math.round(r.rps),
+      spread: `${Math.round(r.rpsMin)}–${Math.round(r.rpsMax)}`,
+      'CPU µs/req': r.cpuUsPerReq.toFixed(0),
+      'throughput vs host': pct(r.vsHost),
+      'CPU vs host': pct(r.cpuVsHost),
+      errors: r.errors,
+    })),
+  );
+
+  console.log('2. Permission checks (can(), one core)');
+  const okr = await runOkrBench({ quick });
+  console.table({
+    'onbehalf can() (page-shaped)': { 'checks/s': Math.round(okr.page.checksPerSec), 'p99 ns/check': okr.page.p99PerCheckNs },
+    'onbehalf can() (uniform random)': { 'checks/s': Math.round(okr.uniform.checksPerSec), 'p99 ns/check': okr.uniform.p99PerCheckNs },
+    '@casl/ability (page-shaped)': { 'checks/s': Math.round(okr.casl.checksPerSec), 'p99 ns/check': okr.casl.p99PerCheckNs },
+  });
+  console.log(`   dataset ${okr.dataset.users} users / ${okr.dataset.okrs} OKRs, heap ${okr.heapUsedMB} MB, onbehalf ÷ CASL = ${okr.ratio.toFixed(1)}×\n`);
+
+  console.log("3. Audit (fsync'd events through group commit)");
+  const audit = await runAuditBench({ quick });
+  console.table(audit);
+
+  console.log('4. Extension (headless Chromium)');
+  const extension = await runExtensionBench({ quick });
+  console.table({
+    'DOMContentLoaded → banner visible (ms)': extension.bannerVisibleAfterDomContentLoadedMs,
+    [`picker round trip, ${extension.directoryUsers} users (ms)`]: extension.pickerRoundTripMs,
+    'keystroke → results incl. 200 ms debounce (ms)': extension.pickerKeystrokeToResultsMs,
+  });
+
+  const results = { date: new Date().toISOString(), machine, quick, host, okr, audit, extension };
+  // A quick run must not overwrite the committed full figures.
+  writeFileSync(out(quick ? 'results.local.json' : 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  if (!quick) writeFileSync(out('../docs/img/bench-host.svg'), hostOverheadSvg(host, `${results.date.slice(0, 10)} · ${machine}`));
+  console.log(`results written to bench/${quick ? 'results.local.json' : 'results.json'}`);
+} finally {
+  await redis.stop(true);
+}
