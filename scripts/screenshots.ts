@@ -10,28 +10,23 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import puppeteer, { type Page } from 'puppeteer-core';
+import type { Page } from 'puppeteer-core';
+import { launchChromium } from '../test/helpers/browser.js';
 import { createDemoApp } from '../server/demo/app.js';
 
 const out = resolve(process.env.OUT ?? 'docs/img');
-const executablePath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 // The seed's "today": the pictures don't change with the day they are taken.
 const startedAt = Date.now();
 const now = () => Date.parse('2026-11-25T09:30:00Z') + (Date.now() - startedAt);
 
 const dataDir = await mkdtemp(join(tmpdir(), 'onbehalf-shots-'));
-const profile = await mkdtemp(join(tmpdir(), 'onbehalf-shots-chromium-'));
 const demo = createDemoApp({ dataDir, sessionSecret: 'screenshots-only-secret-screenshots-only', now, fsync: false, warn: () => undefined });
 const server: Server = await new Promise((ok) => {
   const s = demo.app.listen(0, '127.0.0.1', () => ok(s));
 });
 const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-const browser = await puppeteer.launch({
-  executablePath,
-  headless: true,
-  pipe: true,
-  args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--hide-scrollbars', `--user-data-dir=${profile}`],
-});
+const chromium = await launchChromium({ args: ['--hide-scrollbars'] });
+const { browser } = chromium;
 
 async function go(page: Page, selector: string) {
   await page.$eval(selector, (el) => el.scrollIntoView({ block: 'center' }));
@@ -96,10 +91,9 @@ try {
   await go(page, 'nav a[href="/admin/audit"]');
   await shot(page, 'admin-audit');
 } finally {
-  await browser.close();
+  await chromium.close();
   server.closeAllConnections();
   server.close();
   await demo.close();
   await rm(dataDir, { recursive: true, force: true });
-  await rm(profile, { recursive: true, force: true });
 }

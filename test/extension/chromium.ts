@@ -1,8 +1,6 @@
 // Real headless Chromium with the built extension loaded, and the steps tests take in it.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import type { Browser, Page } from 'puppeteer-core';
+import { launchChromium as launchWith } from '../helpers/browser.js';
 import type { BannerProbe } from '../../extension/lib/index.js';
 
 export interface ExtensionBrowser {
@@ -14,26 +12,7 @@ export interface ExtensionBrowser {
 }
 
 export async function launchChromium(extensionDir: string): Promise<ExtensionBrowser> {
-  const profile = await mkdtemp(join(tmpdir(), 'onbehalf-chromium-'));
-  const browser = await puppeteer.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    pipe: true,
-    enableExtensions: [extensionDir],
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', `--user-data-dir=${profile}`],
-  });
-  const pid = browser.process()?.pid;
-  const close = async () => {
-    await browser.close().catch(() => undefined);
-    if (pid) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
-    await rm(profile, { recursive: true, force: true });
-  };
+  const { browser, close } = await launchWith({ extensions: [extensionDir] });
   try {
     const worker = await browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().startsWith('chrome-extension://'), { timeout: 20_000 });
     const extensionId = new URL(worker.url()).host;

@@ -1,5 +1,6 @@
 // Firefox ESR over WebDriver BiDi with the built extension installed as a temporary add-on.
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import type { Browser, Page } from 'puppeteer-core';
+import { launchFirefox as launchWith } from '../helpers/browser.js';
 import type { BannerProbe } from '../../extension/lib/index.js';
 
 export const GECKO_ID = 'onbehalf@onbehalf.dev';
@@ -13,24 +14,7 @@ export interface FirefoxWithExtension {
 }
 
 export async function launchFirefox(extensionDir: string): Promise<FirefoxWithExtension> {
-  const browser = await puppeteer.launch({
-    browser: 'firefox',
-    executablePath: process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr',
-    headless: true,
-    args: ['--remote-allow-system-access'],
-    extraPrefsFirefox: { 'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: FIXED_UUID }) },
-  });
-  const pid = browser.process()?.pid;
-  const close = async () => {
-    await browser.close().catch(() => undefined);
-    if (pid) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
-  };
+  const { browser, close } = await launchWith({ 'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: FIXED_UUID }) });
   try {
     await browser.installExtension(extensionDir);
     return { browser, close };

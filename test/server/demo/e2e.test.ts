@@ -1,31 +1,22 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BANNER, ELIGIBILITY_MESSAGES } from '../../../shared/index.js';
+import { launchChromium, type LaunchedBrowser } from '../../helpers/browser.js';
 import { startDemo, type RunningDemo } from './start-demo.js';
 
 let d: RunningDemo;
+let chromium: LaunchedBrowser;
 let browser: Browser;
-let profile: string;
 
 beforeAll(async () => {
   d = await startDemo();
-  profile = await mkdtemp(join(tmpdir(), 'onbehalf-chromium-'));
-  browser = await puppeteer.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    pipe: true,
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', `--user-data-dir=${profile}`],
-  });
+  chromium = await launchChromium();
+  browser = chromium.browser;
 }, 60_000);
 
 afterAll(async () => {
-  const pid = browser?.process()?.pid;
-  await browser?.close().catch(() => (pid ? process.kill(pid, 'SIGKILL') : undefined));
+  await chromium?.close();
   await d?.close();
-  await rm(profile, { recursive: true, force: true });
 });
 
 /** Each test in its own browser context: its own cookies, so one test's session can't leak into the next. */
