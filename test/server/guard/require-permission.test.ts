@@ -2,43 +2,40 @@ import express, { type Request } from 'express';
 import session from 'express-session';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { errorBodySchema } from '../../../shared/errors.js';
 import { requirePermission } from '../../../server/guard/index.js';
+import { memoryAudit, onBehalf } from '../../../server/index.js';
 import { fixtureModel } from '../okr/fixture.js';
 
 type Sess = Record<string, string | undefined>;
 const sess = (req: Request) => req.session as unknown as Sess;
 
 /**
- * A host app on 127.0.0.1 with real express-session. `withOnBehalf` adds a stand-in for the
- * impersonation middleware (not the subject here): it sets `req.onBehalf` from the session,
- * as `onBehalf()` does, so the guard's choice of effective user can be tested over HTTP.
+ * A host app on 127.0.0.1 with real express-session, and with or without the real impersonation
+ * middleware (Olivia, the org owner, holds the impersonation permission).
  */
 function hostApp(withOnBehalf: boolean) {
   const { model } = fixtureModel();
   const app = express();
   app.use(express.json());
-  app.use(session({ secret: 'guard-test-secret', resave: false, saveUninitialized: false }));
+  app.use(session({ secret: 'guard-test-secret', resave: false, saveUninitialized: false, cookie: { sameSite: 'lax' } }));
   app.post('/login', (req, res) => {
     sess(req).userId = req.body.userId;
     res.json({ ok: true });
   });
-  app.post('/act', (req, res) => {
-    sess(req).actingAs = req.body.subjectId;
-    res.json({ ok: true });
-  });
   if (withOnBehalf) {
-    app.use((req, _res, next) => {
-      const { userId, actingAs } = sess(req);
-      req.onBehalf = actingAs
-        ? {
-            active: true, userId: actingAs, subject: { id: actingAs, name: actingAs }, actor: { id: userId!, name: userId! },
-            reason: 'Customer ticket 42: cannot check in', sessionId: 's1', startedAt: 0, expiresAt: Date.now() + 60_000, readOnly: false,
-          }
-        : { active: false, userId };
-      next();
-    });
+    app.use(
+      onBehalf({
+        users: {
+          get: (id) => ({ id, name: id, active: true, permissions: id === 'olivia' ? ['impersonate'] : [] }),
+          search: () => [],
+        },
+        currentUser: (req) => sess(req).userId,
+        audit: memoryAudit(),
+        sweepIntervalMs: 0,
+      }),
+    );
   }
   const options = withOnBehalf ? {} : { currentUser: (req: Request) => sess(req).userId };
   const ok = (req: Request, res: express.Response) => res.json({ ok: true });
@@ -77,7 +74,18 @@ function client(base: string) {
   return {
     call,
     signIn: (userId: string) => call('POST', '/login', { userId }),
-    act: (subjectId: string) => call('POST', '/act', { subjectId }),
+    /** Start working on behalf of a user through the real API, as the extension or admin page does. */
+    async act(subjectId: string) {
+      const { csrfToken } = (await call('GET', '/onbehalf/status')).body as { csrfToken: string };
+      const res = await fetch(`${base}/onbehalf/start`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-csrf-token': csrfToken, cookie },
+        body: JSON.stringify({ userId: subjectId, reason: 'Customer ticket 42: cannot check in' }),
+      });
+      const set = res.headers.get('set-cookie');
+      if (set) cookie = set.split(';')[0];
+      expect(res.status).toBe(200);
+    },
   };
 }
 
@@ -141,8 +149,9 @@ describe.each([
 describe('P14: while working on behalf, every check runs as the subject', () => {
   let server: Server;
   let base: string;
-  beforeAll(async () => ({ server, base } = await listen(hostApp(true))));
-  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+  // A fresh host each time: one admin has one impersonation at a time.
+  beforeEach(async () => ({ server, base } = await listen(hostApp(true))));
+  afterEach(() => new Promise<void>((r) => server.close(() => r())));
 
   it('an org owner acting as a member has the member\'s rights, not the union', async () => {
     const olivia = client(base);
@@ -154,11 +163,11 @@ describe('P14: while working on behalf, every check runs as the subject', () => 
   });
 
   it('acting as a user gains exactly that user\'s rights, private OKRs included', async () => {
-    const tina = client(base);
-    await tina.signIn('tina');
-    expect((await tina.call('POST', '/okrs/o-private/check-ins')).status).toBe(403);
-    await tina.act('chuck');
-    expect((await tina.call('POST', '/okrs/o-private/check-ins')).status).toBe(200);
-    expect(error(await tina.call('GET', '/okrs/o-private'), 403, 'FORBIDDEN').rule).toBe('PRIVATE_NOT_LISTED');
+    const olivia = client(base);
+    await olivia.signIn('olivia');
+    expect((await olivia.call('POST', '/okrs/o-private/check-ins')).status).toBe(403);
+    await olivia.act('chuck');
+    expect((await olivia.call('POST', '/okrs/o-private/check-ins')).status).toBe(200);
+    expect(error(await olivia.call('GET', '/okrs/o-private'), 403, 'FORBIDDEN').rule).toBe('PRIVATE_NOT_LISTED');
   });
 });
