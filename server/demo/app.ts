@@ -2,7 +2,9 @@ import { join } from 'node:path';
 import express, { type Express, type Request } from 'express';
 import session, { type Store } from 'express-session';
 import helmet from 'helmet';
+import type { Store as RateLimitStore } from 'express-rate-limit';
 import { fileAudit, type FileAudit } from '../audit/index.js';
+import { redisUnavailableHandler } from '../redis/index.js';
 import { onBehalf, type OnBehalf } from '../impersonation/index.js';
 import type { ImpersonationStore, UserDirectory } from '../impersonation/types.js';
 import { assets } from './assets.js';
@@ -29,6 +31,8 @@ export interface DemoAppOptions {
   sessionStore?: Store;
   /** Impersonation state. Default: onbehalf's `memoryStore()`. */
   impersonationStore?: ImpersonationStore;
+  /** The start rate limit's counters. Default: in memory. */
+  rateLimitStore?: RateLimitStore;
   /** `Secure` session cookie (needs HTTPS). Default false. */
   secureCookies?: boolean;
   /** fdatasync each audit batch. Default true. */
@@ -70,6 +74,7 @@ export function createDemoApp(options: DemoAppOptions): DemoApp {
     currentUser: (req) => req.session.userId,
     audit,
     store: options.impersonationStore,
+    ...(options.rateLimitStore && { rateLimit: { store: options.rateLimitStore } }),
     // W4 from the OKR model (P10). An id the model doesn't know is refused (fail closed).
     hasPrivateObjectives: (id) => (state.user(id) ? state.model.hasPrivateObjectives(id) : true),
     reason: DEMO_REASON_RULES,
@@ -86,8 +91,8 @@ export function createDemoApp(options: DemoAppOptions): DemoApp {
       // The demo runs over plain HTTP on 127.0.0.1: don't ask the browser to upgrade to HTTPS.
       contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
       strictTransportSecurity: options.secureCookies === true,
-      // helmet's default `no-referrer` makes browsers send `Origin: null` on form posts, which
-      // the CSRF origin checks (ours and onbehalf's) rightly refuse.
+      // Under helmet's default `no-referrer` browsers send `Origin: null` on form posts; the
+      // origin checks then rest on Sec-Fetch-Site alone. Same-origin keeps a real Origin.
       referrerPolicy: { policy: 'same-origin' },
     }),
   );
@@ -120,6 +125,8 @@ export function createDemoApp(options: DemoAppOptions): DemoApp {
   app.use(() => {
     throw new DemoError('NOT_FOUND', 'There is no page here.');
   });
+  // Redis unreachable under express-session: 503 JSON, not a 500 page.
+  app.use(redisUnavailableHandler());
   app.use(errorHandler({ warn, viewer: (req) => viewerOf(req, state) }));
 
   return {

@@ -3,6 +3,7 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import { csrfSync } from 'csrf-sync';
 import { z } from 'zod';
 import { hasControlCharacters } from '../../shared/index.js';
+import { csrfTokenFromRequest, isSameOrigin } from '../impersonation/csrf.js';
 import type { OnBehalf } from '../impersonation/index.js';
 import { bodyOf } from './forms.js';
 import type { Viewer } from './layout.js';
@@ -22,17 +23,10 @@ declare module 'express-session' {
  * one the onbehalf middleware uses, so one token per session serves the host's forms, the
  * banner's Exit and the onbehalf API. Sent as `X-CSRF-Token` or the form field `_csrf`.
  */
-export const csrf = csrfSync({
-  getTokenFromRequest: (req) => req.get('x-csrf-token') ?? (typeof req.body?._csrf === 'string' ? req.body._csrf : undefined),
-});
+export const csrf = csrfSync({ getTokenFromRequest: csrfTokenFromRequest });
 
 /** Refuse a cross-site browser request outright (the token is the second check). */
-function crossSite(req: Request): boolean {
-  const site = req.get('sec-fetch-site');
-  if (site && site !== 'same-origin' && site !== 'none') return true;
-  const origin = req.get('origin');
-  return origin !== undefined && origin !== `${req.protocol}://${req.get('host')}`;
-}
+const crossSite = (req: Request) => !isSameOrigin(req);
 
 /** For every host POST: same origin, and the session's CSRF token. */
 export function requireCsrf(req: Request, _res: Response, next: NextFunction) {

@@ -35,6 +35,7 @@ async function main() {
     sessionSecret: config.sessionSecret,
     sessionStore: redis?.sessionStore,
     impersonationStore: redis?.store,
+    rateLimitStore: redis?.rateLimitStore,
     secureCookies: config.production,
     warn,
   });

@@ -1,28 +1,38 @@
-import { RedisStore } from 'connect-redis';
+import type { Store as RateLimitStore } from 'express-rate-limit';
 import type { Store } from 'express-session';
 import { createClient } from 'redis';
 import { redisStore } from '../impersonation/store/redis.js';
 import type { ImpersonationStore } from '../impersonation/types.js';
+import { redisRateLimitStore, redisSessionStore } from '../redis/index.js';
 
 export interface RedisBackends {
-  /** express-session store (connect-redis 9). */
+  /** express-session store (connect-redis 9, with a time limit on every call). */
   sessionStore: Store;
   /** onbehalf's impersonation state, shared by every instance. */
   store: ImpersonationStore;
+  /** The start rate limit, counted across every instance. */
+  rateLimitStore: RateLimitStore;
   close(): Promise<void>;
 }
 
 /**
- * With `REDIS_URL`: sessions and impersonation state in Redis (node-redis 5 + connect-redis 9),
- * one client for both. Without it the demo keeps both in memory.
+ * With `REDIS_URL`: sessions, impersonation state and the start rate limit in Redis, on one
+ * node-redis client, set up as the README's "Running several instances" says. Without it the
+ * demo keeps all three in memory.
  */
 export async function redisBackends(url: string, warn: (m: string) => void): Promise<RedisBackends> {
-  const client = createClient({ url });
+  const client = createClient({
+    url,
+    // Fail a command at once while Redis is away: a request answers 503 instead of waiting.
+    disableOfflineQueue: true,
+    socket: { connectTimeout: 2_000, reconnectStrategy: (retries) => Math.min(50 * retries, 500) },
+  });
   client.on('error', (err: Error) => warn(`redis: ${err.message}`));
   await client.connect();
   return {
-    sessionStore: new RedisStore({ client, prefix: 'demo:sess:' }),
+    sessionStore: redisSessionStore({ client, prefix: 'demo:sess:' }),
     store: redisStore({ client }),
+    rateLimitStore: redisRateLimitStore(client),
     close: async () => {
       await client.close();
     },

@@ -10,7 +10,7 @@ let d: RunningDemo;
 beforeAll(async () => {
   redis = await startRedis();
   backends = await redisBackends(redis.url, () => undefined);
-  d = await startDemo({ sessionStore: backends.sessionStore, impersonationStore: backends.store });
+  d = await startDemo({ sessionStore: backends.sessionStore, impersonationStore: backends.store, rateLimitStore: backends.rateLimitStore });
 });
 afterAll(async () => {
   await d?.close();
@@ -27,10 +27,22 @@ describe('REDIS_URL wiring', () => {
     await probe.connect();
     try {
       expect((await probe.keys('demo:sess:*')).length).toBeGreaterThan(0);
-      expect((await probe.keys('onbehalf:*')).length).toBeGreaterThan(0);
+      expect((await probe.keys('onbehalf:session:*')).length).toBe(1);
+      expect((await probe.keys('onbehalf:rl:*')).length).toBeGreaterThan(0);
     } finally {
       await probe.close();
     }
     expect((await avery.stop()).status).toBe(200);
+  });
+
+  it('answers 503 JSON, never a 500, while Redis is down, and serves again when it is back', async () => {
+    const avery = await d.signIn('avery@contoso.test');
+    await redis.stop(true);
+    const down = await avery.get('/');
+    expect(down.status).toBe(503);
+    expect(down.json?.error?.code).toBe('STORE_UNAVAILABLE');
+    await redis.restart();
+    // The client reconnects by itself; the session is gone with the non-persistent Redis.
+    await expect.poll(async () => (await avery.get('/login')).status, { timeout: 10_000 }).toBe(200);
   });
 });
