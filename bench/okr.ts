@@ -8,7 +8,8 @@
  *   its key results, a team list) with mixed actions; a third of pages are the user's own.
  * - `uniform`: every check a random user × random OKR of the 1 M: the cache-hostile worst case,
  *   shown beside the cost of just two `Map.get` on the same maps (the memory-latency floor).
- * And, to separate CPU from memory stalls, `page` on the small dataset (10 k OKRs, in cache).
+ * Each also with the OKR records passed instead of ids (a host rendering a page holds them: no
+ * id lookup). And, to separate CPU from memory stalls, `page` on the small dataset (10 k OKRs).
  */
 import { AbilityBuilder, createMongoAbility, type MongoAbility } from '@casl/ability';
 import { pathToFileURL } from 'node:url';
@@ -35,6 +36,10 @@ export interface OkrBenchFigures {
   heapUsedMB: number;
   page: WorkloadFigures;
   uniform: WorkloadFigures;
+  /** `page` with the OKR records the host holds passed instead of ids (no id lookup). */
+  pageRecords: WorkloadFigures;
+  /** `uniform` with records passed instead of ids. */
+  uniformRecords: WorkloadFigures;
   /** Two bare Map.get (user, OKR) per check, uniform random: the memory-latency floor here. */
   uniformTwoLookupsPerSec: number;
   /** Page-shaped on the `small` dataset (1 k users, 10 k OKRs: fits in cache): the CPU cost alone. */
@@ -54,7 +59,7 @@ function rng(seed: number) {
   };
 }
 
-interface Checks { users: string[]; actions: Action[]; okrs: string[] }
+interface Checks { users: string[]; actions: Action[]; okrs: string[]; records: Okr[] }
 
 function makeChecks(data: DirectoryData, count: number, shape: 'page' | 'uniform', seed: number): Checks {
   const r = rng(seed);
@@ -67,11 +72,13 @@ function makeChecks(data: DirectoryData, count: number, shape: 'page' | 'uniform
   const okrs = data.okrs!;
   const users = data.users;
   const teamMembers = new Map(data.teams!.map((t) => [t.id, [...t.owners, ...t.members]]));
-  const out: Checks = { users: [], actions: [], okrs: [] };
+  const out: Checks = { users: [], actions: [], okrs: [], records: [] };
   while (out.users.length < count) {
     if (shape === 'uniform') {
       out.users.push(users[Math.floor(r() * users.length)].id);
-      out.okrs.push(okrs[Math.floor(r() * okrs.length)].id);
+      const okr = okrs[Math.floor(r() * okrs.length)];
+      out.okrs.push(okr.id);
+      out.records.push(okr);
       out.actions.push(action());
       continue;
     }
@@ -82,7 +89,9 @@ function makeChecks(data: DirectoryData, count: number, shape: 'page' | 'uniform
     const user = roll < 1 / 3 ? first.owners[0] : roll < 2 / 3 && team ? team[Math.floor(r() * team.length)] : users[Math.floor(r() * users.length)].id;
     for (let k = 0; k < PAGE && out.users.length < count; k++) {
       out.users.push(user);
-      out.okrs.push(okrs[(start + k) % okrs.length].id);
+      const okr = okrs[(start + k) % okrs.length];
+      out.okrs.push(okr.id);
+      out.records.push(okr);
       out.actions.push(action());
     }
   }
@@ -202,6 +211,8 @@ export async function runOkrBench({ quick = false }: { quick?: boolean } = {}): 
 
   const pageFig = measure(n, (i) => model.can(page.users[i], page.actions[i], page.okrs[i]));
   const uniformFig = measure(n, (i) => model.can(uniform.users[i], uniform.actions[i], uniform.okrs[i]));
+  const pageRecords = measure(n, (i) => model.can(page.users[i], page.actions[i], page.records[i]));
+  const uniformRecords = measure(n, (i) => model.can(uniform.users[i], uniform.actions[i], uniform.records[i]));
 
   const smallData = generateDataset({ size: 'small', seed: 42 });
   const small = okrModel(memoryDirectory(smallData));
@@ -238,6 +249,8 @@ export async function runOkrBench({ quick = false }: { quick?: boolean } = {}): 
     heapUsedMB,
     page: pageFig,
     uniform: uniformFig,
+    pageRecords,
+    uniformRecords,
     uniformTwoLookupsPerSec: floor.checksPerSec,
     pageInCache,
     casl: { ...caslFig, abilities: abilities.size, buildMs, agreement: 1 - mismatches / m, mismatches },
@@ -251,6 +264,8 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   console.log(`dataset: ${figures.dataset.users} users, ${figures.dataset.teams} teams, ${figures.dataset.okrs} OKRs (generate ${figures.dataset.generateMs} ms, load ${figures.dataset.loadMs} ms), heap ${figures.heapUsedMB} MB`);
   console.log(`can() page-shaped:    ${f(figures.page)}`);
   console.log(`can() uniform random: ${f(figures.uniform)}`);
+  console.log(`can() page-shaped, records held by the host: ${f(figures.pageRecords)}`);
+  console.log(`can() uniform random, records held by the host: ${f(figures.uniformRecords)}`);
   console.log(`  floor, two Map.get per check (uniform): ${(figures.uniformTwoLookupsPerSec / 1e6).toFixed(2)} M/s`);
   console.log(`can() page-shaped, 10 k OKRs (in cache): ${f(figures.pageInCache)}`);
   console.log(`CASL page-shaped:     ${f(figures.casl)}; ${figures.casl.abilities} abilities built in ${figures.casl.buildMs} ms; agreement ${(figures.casl.agreement * 100).toFixed(3)} % (${figures.casl.mismatches} mismatches)`);

@@ -54,11 +54,32 @@ export function teamOf(env: Env, teamId: string): Team {
   return team;
 }
 
-export function okrCtx(env: Env, userId: string, okrId: string): OkrCtx {
+/**
+ * The facts for an OKR action. The target is the OKR's id, or the OKR record itself when it is
+ * the directory's own stored object (hosts rendering a page hold them; it skips the id lookup,
+ * which on a large directory is most of a check's cost). Any other object — a copy, or one
+ * built from a request — is refused as `INVALID_TARGET`: decisions are made on stored facts only.
+ */
+export function okrCtx(env: Env, userId: string, action: string, target: unknown): OkrCtx {
+  let okr: Okr | undefined;
+  if (typeof target !== 'string') {
+    if (target === null || typeof target !== 'object' || !isStoredOkr(env.dir, target)) {
+      throw new OkrError('INVALID_TARGET', `${action} needs an OKR id or an OKR record from the directory`);
+    }
+    okr = target;
+  }
   const user = userOf(env, userId);
-  const okr = env.dir.okr(okrId);
-  if (okr === undefined) throw new OkrError('UNKNOWN_OKR', `Unknown OKR ${String(okrId)}`, okrId);
+  if (okr === undefined) {
+    okr = env.dir.okr(target as string);
+    if (okr === undefined) throw new OkrError('UNKNOWN_OKR', `Unknown OKR ${String(target)}`, target as string);
+  }
   return { env, user, okr, org: orgOf(env, okr.orgId), privateRoot: undefined };
+}
+
+function isStoredOkr(dir: OkrDirectory, record: object): record is Okr {
+  if (dir.isStoredOkr !== undefined) return dir.isStoredOkr(record);
+  const id = (record as { id?: unknown }).id;
+  return typeof id === 'string' && dir.okr(id) === record;
 }
 
 /** P3: the team's own setting, else its nearest ancestor's, else the model default. */

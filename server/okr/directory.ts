@@ -26,6 +26,12 @@ export interface OkrDirectory {
   /** Whether `managerId` is the direct manager of `userId`. */
   isManagerOf(managerId: string, userId: string): boolean;
   /**
+   * Optional: whether `record` is the OKR object this directory stores (not a copy), so that
+   * `can(user, action, record)` may decide on it without looking its id up. Must be false for
+   * anything else. Omit it and the model checks `okr(record.id) === record` (no faster than an id).
+   */
+  isStoredOkr?(record: object): boolean;
+  /**
    * Optional index: false when no OKR up `okr`'s `objectiveId` chain is private, which lets the
    * model skip walking up on most key-result checks. Omit it and the model always walks.
    */
@@ -71,22 +77,44 @@ export interface MemoryDirectory extends OkrDirectory {
 
 const NONE: readonly string[] = [];
 
+/**
+ * key → set of values. `has` remembers its last key's set and its last answer: the checks of a
+ * page ask about one user (and mostly one org, team or objective) over and over, and the big
+ * maps behind them cost cache misses. Every write forgets both.
+ */
 class Index {
   private readonly map = new Map<string, Set<string>>();
+  private lastKey: string | undefined = undefined;
+  private lastSet: Set<string> | undefined = undefined;
+  private lastValue: string | undefined = undefined;
+  private lastAnswer = false;
   add(key: string, value: string) {
+    this.forget();
     const set = this.map.get(key);
     if (set) set.add(value);
     else this.map.set(key, new Set([value]));
   }
   delete(key: string, value: string) {
+    this.forget();
     this.map.get(key)?.delete(value);
   }
   has(key: string, value: string) {
-    const set = this.map.get(key);
-    return set !== undefined && set.has(value);
+    if (key !== this.lastKey) {
+      this.lastKey = key;
+      this.lastSet = this.map.get(key);
+    } else if (value === this.lastValue) return this.lastAnswer;
+    const set = this.lastSet;
+    this.lastValue = value;
+    return (this.lastAnswer = set !== undefined && set.has(value));
   }
   values(key: string): Iterable<string> {
     return this.map.get(key) ?? NONE;
+  }
+  private forget() {
+    this.lastKey = undefined;
+    this.lastSet = undefined;
+    this.lastValue = undefined;
+    this.lastAnswer = false;
   }
 }
 
@@ -104,6 +132,14 @@ export function memoryDirectory(data: DirectoryData): MemoryDirectory {
   const orgs = new Map<string, Org>();
   const teams = new Map<string, Team>();
   const okrs = new Map<string, Okr>();
+  // `isStoredOkr`: stored plain OKR objects get this empty prototype (it inherits
+  // Object.prototype and has `constructor: Object`, so JSON, spread and equality are as before).
+  // Checking it costs nothing (the record is being read anyway), adds no memory and no visible
+  // property, and a copy or an object parsed from a request never has it. (A WeakSet of the
+  // records cost a cache miss per check; a brand property made every OKR object ~400 bytes
+  // larger.) Objects it can't be set on (frozen, class instances, already stamped by another
+  // directory) fall back to the id lookup.
+  const stamp: object = Object.create(Object.prototype, { constructor: { value: Object, writable: true, configurable: true } });
   const orgMembers = new Index(); // org → users
   const teamMembers = new Index(); // team → users
   const teamsOwned = new Index(); // user → teams
@@ -213,9 +249,20 @@ export function memoryDirectory(data: DirectoryData): MemoryDirectory {
   // with the parent's id, so a page of key results of one objective hits the same entry.
   const children = new Index(); // objectiveId → OKR ids
   const shielding = new Set<string>();
+  // The last objective asked about (a page holds its key results in a row); `cover` forgets it.
+  let lastParent: string | undefined;
+  let lastShielded = false;
+  const shielded = (objectiveId: string) => {
+    if (objectiveId !== lastParent) {
+      lastParent = objectiveId;
+      lastShielded = shielding.has(objectiveId);
+    }
+    return lastShielded;
+  };
   const cover = (okr: Okr, seen: Set<string>) => {
     if (seen.has(okr.id)) return;
     seen.add(okr.id);
+    lastParent = undefined;
     if (okr.private === true || (okr.objectiveId !== undefined && shielding.has(okr.objectiveId))) shielding.add(okr.id);
     else shielding.delete(okr.id);
     for (const child of children.values(okr.id)) cover(okrs.get(child)!, seen);
@@ -230,6 +277,7 @@ export function memoryDirectory(data: DirectoryData): MemoryDirectory {
     if (okr.objectiveId !== undefined) children.add(okr.objectiveId, okr.id);
     for (const u of okr.owners) okrsOwned.add(u, okr.id);
     okrs.set(okr.id, okr);
+    if (Object.getPrototypeOf(okr) === Object.prototype) Reflect.setPrototypeOf(okr, stamp);
     indexNaming(okr, true);
     return okr;
   };
@@ -272,13 +320,14 @@ export function memoryDirectory(data: DirectoryData): MemoryDirectory {
     org: (id) => orgs.get(id),
     team: (id) => teams.get(id),
     okr: (id) => okrs.get(id),
+    isStoredOkr: (record) => Object.getPrototypeOf(record) === stamp || okrs.get((record as Okr).id) === record,
     isOrgMember: (orgId, userId) => orgMembers.has(orgId, userId),
     isTeamMember: (teamId, userId) => teamMembers.has(teamId, userId),
     isTeamOwner: (teamId, userId) => teamsOwned.has(userId, teamId),
     ownsTeamIn: (orgId, userId) => teamOwnerOrgs.get(orgId)?.has(userId) === true,
     isOkrOwner: (okrId, userId) => okrsOwned.has(userId, okrId),
     isManagerOf: (managerId, userId) => reports.has(managerId, userId),
-    underPrivate: (okr) => okr.objectiveId !== undefined && shielding.has(okr.objectiveId),
+    underPrivate: (okr) => okr.objectiveId !== undefined && shielded(okr.objectiveId),
     okrsNaming(userId) {
       if (!naming) {
         naming = new Map();

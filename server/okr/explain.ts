@@ -1,7 +1,7 @@
 import { cloneDestination } from './clone.js';
 import { okrCtx, type Env } from './context.js';
 import { trace } from './engine.js';
-import { OKR_POLICIES, okrTarget, resolveScope } from './policies.js';
+import { OKR_POLICIES, resolveScope } from './policies.js';
 import type { Action, Explanation, TargetOf } from './types.js';
 
 /**
@@ -14,7 +14,7 @@ export function makeExplain(env: Env): Explain {
   return (userId, action, target) => {
     const policy = OKR_POLICIES.get(action);
     if (policy !== undefined) {
-      const ctx = okrCtx(env, userId, okrTarget(action, target));
+      const ctx = okrCtx(env, userId, action, target);
       const result: Explanation = trace(policy, ctx);
       if (action === 'clone' && result.allowed) result.clone = cloneDestination(ctx);
       return result;

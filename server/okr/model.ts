@@ -4,7 +4,7 @@ import { cloneDestination } from './clone.js';
 import type { OkrDirectory } from './directory.js';
 import { makeExplain, type Explain } from './explain.js';
 import { hasPrivateObjectives } from './privacy.js';
-import { DEFAULT_SETTINGS, OkrError, type CloneDestination, type OkrSettings } from './types.js';
+import { DEFAULT_SETTINGS, OkrError, type CloneDestination, type Okr, type OkrSettings } from './types.js';
 
 /** What `okrModel()` returns: everything a host needs to check OKR permissions. */
 export interface OkrModel {
@@ -17,8 +17,8 @@ export interface OkrModel {
    * Wire it as `onBehalf({ hasPrivateObjectives: model.hasPrivateObjectives })`.
    */
   hasPrivateObjectives(userId: string): boolean;
-  /** P9: where a clone of the OKR made by the user would go (does not check view). */
-  cloneDestination(userId: string, okrId: string): CloneDestination;
+  /** P9: where a clone of the OKR (id or stored record) made by the user would go (does not check view). */
+  cloneDestination(userId: string, okr: string | Okr): CloneDestination;
   readonly directory: OkrDirectory;
   readonly settings: Required<OkrSettings>;
 }
@@ -50,7 +50,7 @@ export function okrModel(directory: OkrDirectory, settings: OkrSettings = {}): O
       userOf(env, userId);
       return hasPrivateObjectives(directory, userId);
     },
-    cloneDestination: (userId, okrId) => cloneDestination(okrCtx(env, userId, okrId)),
+    cloneDestination: (userId, okr) => cloneDestination(okrCtx(env, userId, 'clone', okr)),
     directory,
     settings: env.settings,
   };

@@ -40,9 +40,3 @@ export function resolveScope(env: Env, userId: string, action: string, target: u
   }
   throw new OkrError('UNKNOWN_ACTION', `Unknown action ${String(action)}`);
 }
-
-/** OKR actions take the OKR's id. */
-export function okrTarget(action: string, target: unknown): string {
-  if (typeof target !== 'string') throw new OkrError('INVALID_TARGET', `${action} needs an OKR id`);
-  return target;
-}

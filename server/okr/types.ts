@@ -175,8 +175,12 @@ export type CreateTarget =
   | { level: 'team'; teamId: string }
   | { level: 'individual'; orgId: string };
 
-/** The target each action takes: an OKR id, a {@link CreateTarget}, or an org id. */
-export type TargetOf<A extends Action> = A extends 'create' ? CreateTarget : string;
+/**
+ * The target each action takes: a {@link CreateTarget} for `create`, an org id for the org
+ * policy actions, and for OKR actions the OKR's id or the OKR record the directory returned
+ * (the same object, not a copy: anything else is refused as `INVALID_TARGET`).
+ */
+export type TargetOf<A extends Action> = A extends 'create' ? CreateTarget : A extends OkrAction ? string | Okr : string;
 
 /** Rule codes: the paths that allow, and the reasons that deny. */
 export const RULES = {

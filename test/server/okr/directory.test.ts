@@ -50,6 +50,33 @@ describe('memoryDirectory', () => {
     expect(model.can('xavier', 'view', 'o-sales')).toBe(true);
   });
 
+  it('the same question asked again right after a write gets the new answer (no stale lookups)', () => {
+    const directory = memoryDirectory(fixtureData());
+    const model = okrModel(directory);
+    expect(model.can('oscar', 'view', 'o-sales')).toBe(true);
+    directory.updateOrg('acme', { members: directory.org('acme')!.members.filter((u) => u !== 'oscar') });
+    expect(model.can('oscar', 'view', 'o-sales')).toBe(false);
+
+    expect(model.can('tom', 'edit', 'o-sales')).toBe(true);
+    directory.updateTeam('sales', { owners: ['carl'] });
+    expect(model.can('tom', 'edit', 'o-sales')).toBe(false);
+
+    expect(model.can('max', 'edit', 'o-sales')).toBe(true);
+    directory.updateUser('ashley', { managerId: 'mia' });
+    expect(model.can('max', 'edit', 'o-sales')).toBe(false);
+
+    expect(model.can('paula', 'edit', 'o-sales')).toBe(true);
+    directory.updateOkr('o-parent', { owners: ['tina'] });
+    expect(model.can('paula', 'edit', 'o-sales')).toBe(false);
+
+    // A key result turns private with its objective, then public again.
+    expect(model.can('sam', 'view', 'kr-sales')).toBe(true);
+    directory.updateOkr('o-sales', { private: true, privateTo: [] });
+    expect(model.can('sam', 'view', 'kr-sales')).toBe(false);
+    directory.updateOkr('o-sales', { private: undefined });
+    expect(model.can('sam', 'view', 'kr-sales')).toBe(true);
+  });
+
   it('a refused update leaves the old data and indexes in place', () => {
     const directory = memoryDirectory(fixtureData());
     const model = okrModel(directory);
