@@ -5,6 +5,7 @@ import { respondError, sendError } from './errors.js';
 import { beforeResponse } from './intercept.js';
 import type { Lifecycle } from './lifecycle.js';
 import { expiryCause } from './lifecycle.js';
+import { andThen, both, isThenable, type Maybe } from './maybe.js';
 import type { ResolvedOptions } from './options.js';
 import { leaveActing } from './session.js';
 import type { ImpersonationRecord } from './types.js';
@@ -32,16 +33,17 @@ export function resolveIdentity(o: ResolvedOptions, life: Lifecycle): RequestHan
       typeof rule === 'string' ? path === rule || path.startsWith(rule.endsWith('/') ? rule : `${rule}/`) : rule.test(path),
     );
 
-  /** Why this live record can't serve this request, if it can't. */
-  async function endCause(req: Request, r: ImpersonationRecord, signedIn: string | undefined): Promise<EndCause | null> {
+  /** Why this live record can't serve this request, if it can't (synchronous with a synchronous directory). */
+  function endCause(req: Request, r: ImpersonationRecord, signedIn: string | undefined): Maybe<EndCause | null> {
     // Bound to the actor's own sign-in: another user in this session never inherits it.
     if (signedIn !== r.actorId) return 'logout';
     const expired = expiryCause(o, r, o.now());
     if (expired) return expired;
-    const [actor, subject] = await Promise.all([o.users.get(r.actorId), o.users.get(r.subjectId)]);
-    if (await actorRefusal(o, actor, req)) return 'ineligible';
-    if (!subject || (await targetRefusal(o, actor!, subject, req))) return 'ineligible';
-    return null;
+    return andThen(both(o.users.get(r.actorId), o.users.get(r.subjectId)), ([actor, subject]) =>
+      andThen(actorRefusal(o, actor, req), (refused) =>
+        refused || !subject ? 'ineligible' : andThen(targetRefusal(o, actor!, subject, req), (t) => (t ? 'ineligible' : null)),
+      ),
+    );
   }
 
   return async function onBehalfIdentity(req: Request, res: Response, next: NextFunction) {
@@ -49,15 +51,18 @@ export function resolveIdentity(o: ResolvedOptions, life: Lifecycle): RequestHan
       return next(new Error('onbehalf: express-session must be mounted before onBehalf() (app.use(session(...)) first).'));
     }
     try {
-      const signedIn = (await o.currentUser(req)) ?? undefined;
+      const current = o.currentUser(req);
+      const signedIn = (isThenable(current) ? await current : current) ?? undefined;
       const ref = req.session.onbehalf;
       if (!ref) {
         req.onBehalf = { active: false, userId: signedIn };
         return next();
       }
 
-      const record = await o.store.get(ref.id);
-      const cause = record ? await endCause(req, record, signedIn) : 'revoked';
+      const stored = o.store.get(ref.id);
+      const record = isThenable(stored) ? await stored : stored;
+      const pending = record ? endCause(req, record, signedIn) : 'revoked';
+      const cause = isThenable(pending) ? await pending : pending;
       if (cause) {
         // Ended here (or already elsewhere: revoked, exited in another tab, swept).
         if (record) await life.end(record.id, cause, req);

@@ -1,19 +1,18 @@
 import { OnBehalfError } from './errors.js';
+import { isThenable } from './maybe.js';
 import type { ImpersonationStore, UserDirectory } from './types.js';
-
-const unavailable = (what: string) => (err: unknown) => {
-  if (err instanceof OnBehalfError) throw err;
-  throw new OnBehalfError('STORE_UNAVAILABLE', `The ${what} is unavailable; try again shortly.`);
-};
 
 /**
  * The store and the directory, with every failure turned into 503 STORE_UNAVAILABLE: a backend
  * that can't answer means nobody is served, never a 500 and never the wrong user. Methods are
- * wrapped once, here, not on every call (this sits on every request's path).
+ * wrapped once, here, and a synchronous answer stays synchronous (this is on every request).
  */
 export function guarded<T extends ImpersonationStore | UserDirectory>(target: T, what: string): T {
-  const fail = unavailable(what);
-  const out: Record<string | symbol, unknown> = {};
+  const fail = (err: unknown): never => {
+    if (err instanceof OnBehalfError) throw err;
+    throw new OnBehalfError('STORE_UNAVAILABLE', `The ${what} is unavailable; try again shortly.`);
+  };
+  const out: Record<string, unknown> = {};
   for (const key of new Set([...Object.keys(target), ...Object.getOwnPropertyNames(Object.getPrototypeOf(target))])) {
     const value = (target as unknown as Record<string, unknown>)[key];
     if (key === 'constructor' || typeof value !== 'function') {
@@ -21,11 +20,13 @@ export function guarded<T extends ImpersonationStore | UserDirectory>(target: T,
       continue;
     }
     out[key] = (...args: unknown[]) => {
+      let result: unknown;
       try {
-        return Promise.resolve(value.apply(target, args)).catch(fail);
+        result = value.apply(target, args);
       } catch (err) {
-        return Promise.reject(err).catch(fail);
+        return fail(err);
       }
+      return isThenable(result) ? result.catch(fail) : result;
     };
   }
   return out as T;

@@ -52,7 +52,8 @@ export interface ImpersonationRecord {
 export interface ImpersonationStore {
   /** Save a new session unless the actor already has one. Returns false when they do. */
   create(record: ImpersonationRecord): Promise<boolean>;
-  get(id: string): Promise<ImpersonationRecord | undefined>;
+  /** Read on every request of an acting session: a synchronous answer spares a microtask. */
+  get(id: string): MaybePromise<ImpersonationRecord | undefined>;
   /** Record activity for the idle timeout. */
   touch(id: string, at: number): Promise<void>;
   /**

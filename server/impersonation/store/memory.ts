@@ -18,7 +18,7 @@ export function memoryStore(): ImpersonationStore & { readonly kind: 'memory' } 
       byId.set(record.id, copy(record));
       return true;
     },
-    async get(id) {
+    get(id) {
       const r = byId.get(id);
       return r && copy(r);
     },

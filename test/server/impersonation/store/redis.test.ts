@@ -208,7 +208,7 @@ describe('redisStore when Redis fails', () => {
     await until(() => !client.isReady, 'the client to notice');
     const calls: Record<string, Promise<unknown>> = {
       create: store.create(record()),
-      get: store.get(r.id),
+      get: Promise.resolve(store.get(r.id)),
       touch: store.touch(r.id, Date.now()),
       end: store.end(r.id),
       list: store.list(),
@@ -243,7 +243,7 @@ describe('redisStore when Redis fails', () => {
     await redis.stop(true);
     try {
       await until(() => !client.isReady, 'the client to notice');
-      const s = await settle(store.get(r.id));
+      const s = await settle(Promise.resolve(store.get(r.id)));
       expect(s.outcome).toBe('rejected');
       expect((s as { error: unknown }).error).toBeInstanceOf(RedisUnavailableError);
     } finally {
@@ -260,14 +260,14 @@ describe('redisStore when Redis fails', () => {
     await store.create(r);
     redis.pause();
     try {
-      const s = await settle(store.get(r.id));
+      const s = await settle(Promise.resolve(store.get(r.id)));
       expect(s.outcome).toBe('rejected');
       expect((s as { error: unknown }).error).toBeInstanceOf(RedisUnavailableError);
       expect((await settle(store.end(r.id))).outcome).toBe('rejected');
     } finally {
       redis.resume();
     }
-    await until(async () => (await store.get(r.id).catch(() => null)) !== null, 'Redis to answer again');
+    await until(async () => (await Promise.resolve(store.get(r.id)).catch(() => null)) !== null, 'Redis to answer again');
     expect(await store.end(r.id)).toEqual(r);
   });
 });
