@@ -5,7 +5,7 @@
 import autocannon from 'autocannon';
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { VARIANTS, type Variant } from './host/variants.js';
+import type { ServerTarget } from './host/server.js';
 
 export interface HostRow {
   variant: string;
@@ -23,49 +23,46 @@ export interface HostRow {
   errors: number;
 }
 
-interface Server {
-  variant: Variant;
-  store: 'memory' | 'redis';
+interface Servers {
   child: ChildProcess;
-  port: number;
-  cookie: string;
+  targets: ServerTarget[];
 }
 
 const serverEntry = fileURLToPath(new URL('./host/server.ts', import.meta.url));
 
-function startServer(variant: Variant, store: 'memory' | 'redis', redisUrl?: string): Promise<Server> {
-  const child = fork(serverEntry, [variant, store, redisUrl ?? ''], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+function startServers(redisUrl?: string): Promise<Servers> {
+  const child = fork(serverEntry, [redisUrl ?? ''], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`bench server ${variant} exited with ${code}`)));
-    child.on('message', (m: { type: string; port: number; cookie?: string }) => {
-      if (m.type === 'ready') resolve({ variant, store, child, port: m.port, cookie: m.cookie ?? '' });
+    child.once('exit', (code) => reject(new Error(`bench servers exited with ${code}`)));
+    child.on('message', (m: { type: string; targets?: ServerTarget[] }) => {
+      if (m.type === 'ready') resolve({ child, targets: m.targets! });
     });
   });
 }
 
-const cpu = (s: Server) =>
+const cpu = (child: ChildProcess) =>
   new Promise<number>((resolve) => {
     const on = (m: { type: string; micros: number }) => {
       if (m.type !== 'cpu') return;
-      s.child.off('message', on);
+      child.off('message', on);
       resolve(m.micros);
     };
-    s.child.on('message', on);
-    s.child.send({ type: 'cpu' });
+    child.on('message', on);
+    child.send({ type: 'cpu' });
   });
 
-async function load(s: Server, seconds: number) {
-  const write = s.variant === 'acting write (fsync)';
-  const before = await cpu(s);
+async function load(child: ChildProcess, t: ServerTarget, seconds: number) {
+  const write = t.variant === 'acting write (fsync)';
+  const before = await cpu(child);
   const r = await autocannon({
-    url: `http://127.0.0.1:${s.port}/api/okr`,
+    url: `http://127.0.0.1:${t.port}/api/okr`,
     method: write ? 'POST' : 'GET',
-    headers: { cookie: s.cookie, ...(write && { 'content-type': 'application/json' }) },
+    headers: { cookie: t.cookie, ...(write && { 'content-type': 'application/json' }) },
     body: write ? '{"note":"bench"}' : undefined,
     connections: 10,
     duration: seconds,
   });
-  const after = await cpu(s);
+  const after = await cpu(child);
   const requests = r.requests.total;
   return { rps: r.requests.average, cpuUsPerReq: requests ? (after - before) / requests : 0, errors: r.errors + r.non2xx };
 }
@@ -73,24 +70,22 @@ async function load(s: Server, seconds: number) {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 export async function runHostBench({ quick = false, redisUrl }: { quick?: boolean; redisUrl?: string } = {}): Promise<HostRow[]> {
-  const rounds = 3;
+  const rounds = quick ? 3 : 5;
   const seconds = quick ? 1 : 4;
-  const plan: Array<[Variant, 'memory' | 'redis']> = VARIANTS.map((v) => [v, 'memory'] as [Variant, 'memory']);
-  if (redisUrl) for (const v of VARIANTS.slice(2)) plan.push([v, 'redis']);
-  const servers: Server[] = [];
+  const servers = await startServers(redisUrl);
   try {
-    for (const [v, st] of plan) servers.push(await startServer(v, st, redisUrl));
+    const { child, targets } = servers;
     // Warm-up (JIT), then interleaved rounds so drift on this noisy machine hits every variant alike.
-    for (const s of servers) await load(s, quick ? 0.5 : 1);
-    const samples = new Map<Server, Array<Awaited<ReturnType<typeof load>>>>(servers.map((s) => [s, []]));
-    for (let round = 0; round < rounds; round++) for (const s of servers) samples.get(s)!.push(await load(s, seconds));
+    for (const t of targets) await load(child, t, quick ? 0.5 : 1);
+    const samples = new Map<ServerTarget, Array<Awaited<ReturnType<typeof load>>>>(targets.map((t) => [t, []]));
+    for (let round = 0; round < rounds; round++) for (const t of targets) samples.get(t)!.push(await load(child, t, seconds));
 
-    const rows: HostRow[] = servers.map((s) => {
-      const xs = samples.get(s)!;
+    const rows: HostRow[] = targets.map((t) => {
+      const xs = samples.get(t)!;
       const rps = xs.map((x) => x.rps);
       return {
-        variant: s.variant,
-        store: s.variant === 'node:http' || s.variant === 'host' ? '-' : s.store,
+        variant: t.variant,
+        store: t.store,
         rps: median(rps),
         rpsMin: Math.min(...rps),
         rpsMax: Math.max(...rps),
@@ -105,7 +100,7 @@ export async function runHostBench({ quick = false, redisUrl }: { quick?: boolea
     }
     return rows;
   } finally {
-    for (const s of servers) s.child.kill('SIGKILL');
+    servers.child.kill('SIGKILL');
   }
 }
 

@@ -23,15 +23,19 @@ const TOUCH_EVERY_MS = 1_000;
  * signed out in logout mode, never as the subject.
  */
 export function resolveIdentity(o: ResolvedOptions, life: Lifecycle): RequestHandler {
+  // Paths computed once: this runs on every request.
   const apiPrefix = `${o.basePath}/`;
-  const ownRoute = (path: string, name: string) => path === `${o.basePath}/${name}`;
+  const route = { status: `${apiPrefix}status`, start: `${apiPrefix}start`, stop: `${apiPrefix}stop` };
+  const prefixes = o.blockedWhileActing.filter((r): r is string => typeof r === 'string').map((r) => (r.endsWith('/') ? r : `${r}/`));
+  const exact = new Set(o.blockedWhileActing.filter((r): r is string => typeof r === 'string'));
+  const patterns = o.blockedWhileActing.filter((r): r is RegExp => r instanceof RegExp);
 
   const blocked = (path: string) =>
-    // The impersonation admin API itself (users, sessions, audit) is refused while acting; status and stop are not.
-    (path.startsWith(apiPrefix) && !ownRoute(path, 'status') && !ownRoute(path, 'stop') && !ownRoute(path, 'start')) ||
-    o.blockedWhileActing.some((rule) =>
-      typeof rule === 'string' ? path === rule || path.startsWith(rule.endsWith('/') ? rule : `${rule}/`) : rule.test(path),
-    );
+    // The impersonation admin API itself (users, sessions, audit) is refused while acting; status, start and stop are not.
+    (path.startsWith(apiPrefix) && path !== route.status && path !== route.stop && path !== route.start) ||
+    exact.has(path) ||
+    prefixes.some((p) => path.startsWith(p)) ||
+    patterns.some((re) => re.test(path));
 
   /** Why this live record can't serve this request, if it can't (synchronous with a synchronous directory). */
   function endCause(req: Request, r: ImpersonationRecord, signedIn: string | undefined): Maybe<EndCause | null> {
@@ -70,7 +74,7 @@ export function resolveIdentity(o: ResolvedOptions, life: Lifecycle): RequestHan
         const userId = cause === 'logout' || o.exitMode === 'logout' ? undefined : signedIn;
         req.onBehalf = { active: false, userId };
         // A write meant for the subject must not run as the actor instead.
-        if (!isSafeMethod(req.method) && !ownRoute(req.path, 'stop')) {
+        if (!isSafeMethod(req.method) && req.path !== route.stop) {
           return respondError(req, res, 'EXPIRED', 'The work-on-behalf session has ended; nothing was changed.');
         }
         return next();
@@ -80,13 +84,13 @@ export function resolveIdentity(o: ResolvedOptions, life: Lifecycle): RequestHan
       if (blocked(req.path)) {
         return respondError(req, res, 'BLOCKED_WHILE_ACTING', 'This page is not available while working on behalf of a user.');
       }
-      if (r.readOnly && !isSafeMethod(req.method) && !ownRoute(req.path, 'stop')) {
+      if (r.readOnly && !isSafeMethod(req.method) && req.path !== route.stop) {
         return respondError(req, res, 'READ_ONLY', 'This session is read-only: changes are refused.');
       }
       const now = o.now();
       // Reading status is what the extension's banner does on its own every few seconds: it is not
       // the admin's activity, or the idle limit could never end a session left open in a tab.
-      const activity = !(req.method === 'GET' && ownRoute(req.path, 'status'));
+      const activity = !(req.method === 'GET' && req.path === route.status);
       if (activity && now - r.lastSeenAt >= TOUCH_EVERY_MS) await o.store.touch(r.id, now);
 
       req.onBehalf = {

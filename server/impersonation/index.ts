@@ -51,7 +51,8 @@ export function onBehalf(options: OnBehalfOptions): OnBehalf {
   const identity = resolveIdentity(o, life);
   // The API router is entered only for its own paths: the host's requests pay for identity alone.
   const api = express.Router().use(o.basePath, apiRouter(o, life, csrf));
-  const ownPath = (path: string) => path === o.basePath || path.startsWith(`${o.basePath}/`);
+  const apiPrefix = `${o.basePath}/`;
+  const ownPath = (path: string) => path === o.basePath || path.startsWith(apiPrefix);
 
   async function endWhere(filter: { sessionId?: string; actorId?: string; subjectId?: string }, cause: EndCause, req?: Request) {
     const ids = filter.sessionId ? [filter.sessionId] : (await o.store.list(filter)).map((r) => r.id);
