@@ -22,7 +22,7 @@ console.log(`onbehalf benchmarks${quick ? ' (quick: tiny sizes, figures mean not
 
 const redis = await startRedis();
 try {
-  console.log('1. Host overhead (autocannon, 10 connections, 3 interleaved rounds; ratios vs the host app without onbehalf)');
+  console.log(`1. Host overhead (autocannon, 10 connections, ${quick ? 3 : 5} interleaved rounds, all variants in one server process; ratios vs the host app without onbehalf)`);
   const host = await runHostBench({ quick, redisUrl: redis.url });
   console.table(
     host.map((r) => ({

@@ -50,19 +50,13 @@ export function resolveIdentity(o: ResolvedOptions, life: Lifecycle): RequestHan
     );
   }
 
-  return async function onBehalfIdentity(req: Request, res: Response, next: NextFunction) {
-    if (!req.session) {
-      return next(new Error('onbehalf: express-session must be mounted before onBehalf() (app.use(session(...)) first).'));
-    }
+  const unavailable = (res: Response) => sendError(res, 'STORE_UNAVAILABLE', 'Impersonation state is unavailable; try again shortly.');
+
+  /** The acting path: everything is re-checked before the host sees the request. */
+  async function acting(req: Request, res: Response, next: NextFunction, ref: { id: string }) {
     try {
       const current = o.currentUser(req);
       const signedIn = (isThenable(current) ? await current : current) ?? undefined;
-      const ref = req.session.onbehalf;
-      if (!ref) {
-        req.onBehalf = { active: false, userId: signedIn };
-        return next();
-      }
-
       const stored = o.store.get(ref.id);
       const record = isThenable(stored) ? await stored : stored;
       const pending = record ? endCause(req, record, signedIn) : 'revoked';
@@ -120,7 +114,28 @@ export function resolveIdentity(o: ResolvedOptions, life: Lifecycle): RequestHan
       return next();
     } catch {
       // Store or directory unreachable: serve nobody rather than the wrong user.
-      return sendError(res, 'STORE_UNAVAILABLE', 'Impersonation state is unavailable; try again shortly.');
+      return unavailable(res);
     }
+  }
+
+  /** Not acting: no promise and no await when the host's currentUser answers synchronously (most requests). */
+  return function onBehalfIdentity(req: Request, res: Response, next: NextFunction) {
+    if (!req.session) {
+      return next(new Error('onbehalf: express-session must be mounted before onBehalf() (app.use(session(...)) first).'));
+    }
+    const ref = req.session.onbehalf;
+    if (ref) return void acting(req, res, next, ref);
+    let current;
+    try {
+      current = o.currentUser(req);
+    } catch {
+      return unavailable(res);
+    }
+    const notActing = (userId: string | null | undefined) => {
+      req.onBehalf = { active: false, userId: userId ?? undefined };
+      next();
+    };
+    if (!isThenable(current)) return notActing(current);
+    current.then(notActing, () => unavailable(res));
   };
 }

@@ -6,6 +6,7 @@ import { csrfProtection } from './csrf.js';
 import { guarded } from './guarded.js';
 import { lifecycle, expiryCause } from './lifecycle.js';
 import { resolveOptions, startupWarnings } from './options.js';
+import { installRequestContext } from './request-context.js';
 import { apiRouter } from './routes.js';
 import type { OnBehalfEvents, OnBehalfOptions } from './types.js';
 
@@ -33,6 +34,7 @@ export interface OnBehalf extends RequestHandler {
  */
 export function onBehalf(options: OnBehalfOptions): OnBehalf {
   const resolved = resolveOptions(options);
+  installRequestContext();
   const o = { ...resolved, store: guarded(resolved.store, 'impersonation store'), users: guarded(resolved.users, 'user directory') };
   for (const w of startupWarnings(o)) o.warn(w);
   const life = lifecycle(o);
@@ -75,10 +77,9 @@ export function onBehalf(options: OnBehalfOptions): OnBehalf {
 
   const ob = ((req, res, next) => {
     if (!checkedFirstRequest) firstRequestChecks(req);
-    identity(req, res, (err?: unknown) => {
-      if (err || !ownPath(req.path)) return next(err);
-      api(req, res, next);
-    });
+    // The host's own requests go straight on; only the API's need a continuation.
+    if (!ownPath(req.path)) return identity(req, res, next);
+    identity(req, res, (err?: unknown) => (err ? next(err) : api(req, res, next)));
   }) as OnBehalf;
   ob.banner = () => bannerMiddleware(o, csrf);
   ob.revoke = (filter) => {
