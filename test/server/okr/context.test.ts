@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { OKR_ACTIONS, OkrError, memoryDirectory, okrModel, type Okr, type OkrDirectory } from '../../../server/okr/index.js';
-import { fixtureData, fixtureModel } from './fixture.js';
-
-const codeOf = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(OkrError);
-    return (e as OkrError).code;
-  }
-  return 'no error';
-};
+import { OKR_ACTIONS, memoryDirectory, okrModel, type Okr, type OkrDirectory } from '../../../server/okr/index.js';
+import { codeOf, fixtureData, fixtureModel } from './fixture.js';
 
 describe('OKR targets: an id or the stored record', () => {
   it('a stored record decides exactly like its id, in can() and explain(), for every user, action and OKR', () => {

@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { OkrError, memoryDirectory, okrModel } from '../../../server/okr/index.js';
-import { fixtureData, fixtureModel } from './fixture.js';
-
-const codeOf = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(OkrError);
-    return (e as OkrError).code;
-  }
-  return 'no error';
-};
+import { memoryDirectory, okrModel } from '../../../server/okr/index.js';
+import { codeOf, fixtureData, fixtureModel } from './fixture.js';
 
 describe('typed errors', () => {
   const { model } = fixtureModel();

@@ -1,4 +1,5 @@
-import { memoryDirectory, okrModel, type DirectoryData, type OkrSettings, type User } from '../../../server/okr/index.js';
+import { expect } from 'vitest';
+import { OkrError, memoryDirectory, okrModel, type DirectoryData, type OkrSettings, type User } from '../../../server/okr/index.js';
 
 /**
  * A hand-made org with one person per role of the role matrix. Sales objective `o-sales` is
@@ -72,3 +73,14 @@ export function fixtureModel(settings: OkrSettings = {}) {
   const directory = memoryDirectory(fixtureData());
   return { directory, model: okrModel(directory, settings) };
 }
+
+/** The `OkrError` code `fn` throws (asserting it is one), or 'no error'. */
+export const codeOf = (fn: () => unknown) => {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(OkrError);
+    return (e as OkrError).code;
+  }
+  return 'no error';
+};
