@@ -26,16 +26,25 @@ export function resolveIdentity(o: ResolvedOptions, life: Lifecycle): RequestHan
   // Paths computed once: this runs on every request.
   const apiPrefix = `${o.basePath}/`;
   const route = { status: `${apiPrefix}status`, start: `${apiPrefix}start`, stop: `${apiPrefix}stop` };
-  const prefixes = o.blockedWhileActing.filter((r): r is string => typeof r === 'string').map((r) => (r.endsWith('/') ? r : `${r}/`));
-  const exact = new Set(o.blockedWhileActing.filter((r): r is string => typeof r === 'string'));
+  // Express matches routes without regard to case, so the deny-list must too (or /Account/Password slips by).
+  const lower = (r: string) => r.toLowerCase();
+  const apiLower = lower(apiPrefix);
+  const open = new Set([route.status, route.start, route.stop].map(lower));
+  const strings = o.blockedWhileActing.filter((r): r is string => typeof r === 'string').map(lower);
+  const exact = new Set(strings);
+  const prefixes = strings.map((r) => (r.endsWith('/') ? r : `${r}/`));
   const patterns = o.blockedWhileActing.filter((r): r is RegExp => r instanceof RegExp);
 
-  const blocked = (path: string) =>
-    // The impersonation admin API itself (users, sessions, audit) is refused while acting; status, start and stop are not.
-    (path.startsWith(apiPrefix) && path !== route.status && path !== route.stop && path !== route.start) ||
-    exact.has(path) ||
-    prefixes.some((p) => path.startsWith(p)) ||
-    patterns.some((re) => re.test(path));
+  const blocked = (path: string) => {
+    const p = lower(path);
+    return (
+      // The impersonation admin API itself (users, sessions, audit) is refused while acting; status, start and stop are not.
+      (p.startsWith(apiLower) && !open.has(p)) ||
+      exact.has(p) ||
+      prefixes.some((prefix) => p.startsWith(prefix)) ||
+      patterns.some((re) => re.test(path))
+    );
+  };
 
   /** Why this live record can't serve this request, if it can't (synchronous with a synchronous directory). */
   function endCause(req: Request, r: ImpersonationRecord, signedIn: string | undefined): Maybe<EndCause | null> {

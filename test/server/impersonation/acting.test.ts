@@ -61,7 +61,7 @@ describe('while acting', () => {
     host = await startHost();
     const avery = await host.signIn('avery');
     await avery.start('ashley');
-    for (const path of ['/account/password', '/onbehalf/users?q=a', '/onbehalf/sessions']) {
+    for (const path of ['/account/password', '/Account/Password', '/account/password/', '/onbehalf/users?q=a', '/OnBehalf/users?q=a', '/onbehalf/sessions']) {
       const r = await avery.get(path);
       expect(r.status, path).toBe(403);
       expect(r.json.error.code).toBe('BLOCKED_WHILE_ACTING');
