@@ -6,7 +6,7 @@
  */
 import type { Page } from 'puppeteer-core';
 import { buildExtension } from '../extension/build.mjs';
-import { enableHost, launchChromium, signIn, tabIdOf, type ExtensionBrowser } from '../test/extension/chromium.js';
+import { enableHost, launchChromium, signIn, startThroughHostApi, tabIdOf, type ExtensionBrowser } from '../test/extension/chromium.js';
 import { ADMIN, ASHLEY, DEFAULT_USERS, manyUsers, startTestHost, type TestHost } from '../test/extension/host.js';
 
 export interface Stat {
@@ -29,15 +29,7 @@ const stat = (xs: number[]): Stat => {
 };
 
 async function startActing(page: Page, userId: string) {
-  const status = await page.evaluate(async (userId) => {
-    const { csrfToken } = await (await fetch('/onbehalf/status')).json();
-    const res = await fetch('/onbehalf/start', {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrfToken },
-      body: JSON.stringify({ userId, reason: 'Benchmarking the extension banner' }),
-    });
-    return res.status;
-  }, userId);
+  const status = await startThroughHostApi(page, userId, 'Benchmarking the extension banner');
   if (status !== 200) throw new Error(`start answered ${status}`);
 }
 

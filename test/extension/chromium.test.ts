@@ -10,6 +10,7 @@ import {
   openPopup,
   probe,
   signIn,
+  startThroughHostApi,
   tabIdOf,
   topElementAtExit,
   waitForBanner,
@@ -63,19 +64,6 @@ async function startFromPopup(host: Page, search: string, userName: string, reas
   await popup.waitForSelector('#confirm:not([hidden])');
   await popup.locator('#reason').fill(reason);
   return popup;
-}
-
-/** Start through the host's own API, as its server-side UI would (no extension involved). */
-function startThroughHostApi(page: Page, userId: string): Promise<number> {
-  return page.evaluate(async (userId) => {
-    const { csrfToken } = await (await fetch('/onbehalf/status')).json();
-    const res = await fetch('/onbehalf/start', {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrfToken },
-      body: JSON.stringify({ userId, reason: 'Started from the host app itself' }),
-    });
-    return res.status;
-  }, userId);
 }
 
 describe('extension in Chromium', () => {

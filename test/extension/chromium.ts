@@ -99,3 +99,20 @@ export function hostStatus(page: Page): Promise<{ active: boolean; session?: { s
 export async function signIn(page: Page, origin: string, userId: string) {
   await page.goto(`${origin}/test/signin?as=${encodeURIComponent(userId)}`);
 }
+
+/** Start through the host's own API from the page, as its server-side UI would (no extension involved). */
+export function startThroughHostApi(page: Page, userId: string, reason = 'Started from the host app itself'): Promise<number> {
+  return page.evaluate(
+    async (userId, reason) => {
+      const { csrfToken } = await (await fetch('/onbehalf/status')).json();
+      const res = await fetch('/onbehalf/start', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrfToken },
+        body: JSON.stringify({ userId, reason }),
+      });
+      return res.status;
+    },
+    userId,
+    reason,
+  );
+}
