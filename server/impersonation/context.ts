@@ -73,7 +73,7 @@ export function resolveIdentity(o: ResolvedOptions, life: Lifecycle): RequestHan
       if (cause) {
         // Ended here (or already elsewhere: revoked, exited in another tab, swept).
         if (record) await life.end(record.id, cause, req);
-        await leaveActing(req, cause === 'logout' ? 'logout' : o.exitMode);
+        await leaveActing(req, o, cause === 'logout' ? 'logout' : o.exitMode);
         const userId = cause === 'logout' || o.exitMode === 'logout' ? undefined : signedIn;
         req.onBehalf = { active: false, userId };
         // A write meant for the subject must not run as the actor instead.

@@ -194,7 +194,7 @@ export function apiRouter(o: ResolvedOptions, life: Lifecycle, csrf: CsrfProtect
       if (!ctx.active) throw new OnBehalfError('NOT_ACTING', 'You are not working on behalf of anyone.');
       const record = await o.store.get(ctx.sessionId);
       await life.end(ctx.sessionId, 'exit', req);
-      await leaveActing(req, o.exitMode);
+      await leaveActing(req, o, o.exitMode);
       const redirect = o.exitMode === 'return' ? (record?.returnTo ?? o.exitPath) : o.exitPath;
       done(req, res, redirect, o.exitMode === 'return' ? { csrfToken: csrf.renew(req) } : {});
     }),

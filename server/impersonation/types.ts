@@ -120,9 +120,9 @@ declare module 'express-session' {
   interface SessionData {
     /**
      * Present only while acting: the impersonation id, and the actor's own session data set
-     * aside at start (restored on exit, so nothing bleeds either way).
+     * aside at start, less the sign-in keys (restored on exit, so nothing bleeds either way).
      */
-    onbehalf?: { id: string; stash: Record<string, unknown> };
+    onbehalf?: { id: string; stash?: Record<string, unknown> };
   }
 }
 
