@@ -19,7 +19,7 @@ export {
   type VerifyResult,
 } from './audit/index.js';
 export { OnBehalfError } from './impersonation/errors.js';
-export { isSameOrigin, csrfTokenFromRequest } from './impersonation/csrf.js';
+export { isSameOrigin, csrfTokenFromRequest, CSRF_TOKEN_BYTES } from './impersonation/csrf.js';
 export type * from './impersonation/types.js';
 export * from './okr/index.js';
 export { requirePermission, type GuardOptions } from './guard/index.js';

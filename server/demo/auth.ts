@@ -3,7 +3,7 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import { csrfSync } from 'csrf-sync';
 import { z } from 'zod';
 import { hasControlCharacters } from '../../shared/index.js';
-import { csrfTokenFromRequest, isSameOrigin } from '../impersonation/csrf.js';
+import { CSRF_TOKEN_BYTES, csrfTokenFromRequest, isSameOrigin } from '../impersonation/csrf.js';
 import type { OnBehalf } from '../impersonation/index.js';
 import { bodyOf } from './forms.js';
 import type { Viewer } from './layout.js';
@@ -23,7 +23,7 @@ declare module 'express-session' {
  * one the onbehalf middleware uses, so one token per session serves the host's forms, the
  * banner's Exit and the onbehalf API. Sent as `X-CSRF-Token` or the form field `_csrf`.
  */
-export const csrf = csrfSync({ getTokenFromRequest: csrfTokenFromRequest });
+export const csrf = csrfSync({ getTokenFromRequest: csrfTokenFromRequest, size: CSRF_TOKEN_BYTES });
 
 /** Refuse a cross-site browser request outright (the token is the second check). */
 const crossSite = (req: Request) => !isSameOrigin(req);

@@ -28,11 +28,17 @@ export function csrfTokenFromRequest(req: Request): string | undefined {
 }
 
 /**
+ * 256 random bits. csrf-sync's default (128 bytes, 256 hex characters) is far more than a token
+ * needs, and express-session hashes the whole session, token included, on every request.
+ */
+export const CSRF_TOKEN_BYTES = 32;
+
+/**
  * Two independent CSRF defences on every state-changing call: the browser's own word on where
  * the request comes from, and a synchroniser token kept in the session (csrf-sync).
  */
 export function csrfProtection(o: ResolvedOptions) {
-  const sync = csrfSync({ getTokenFromRequest: csrfTokenFromRequest });
+  const sync = csrfSync({ getTokenFromRequest: csrfTokenFromRequest, size: CSRF_TOKEN_BYTES });
   return {
     /** The session's token, created on first use. */
     token: (req: Request) => sync.generateToken(req),
