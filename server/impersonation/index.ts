@@ -1,7 +1,7 @@
 import express, { type Request, type RequestHandler } from 'express';
 import type { EndCause } from '../../shared/index.js';
 import { bannerMiddleware } from './banner.js';
-import { isSafeMethod, resolveIdentity } from './context.js';
+import { resolveIdentity } from './context.js';
 import { csrfProtection } from './csrf.js';
 import { guarded } from './guarded.js';
 import { lifecycle, expiryCause } from './lifecycle.js';
@@ -102,5 +102,3 @@ export function onBehalf(options: OnBehalfOptions): OnBehalf {
   };
   return ob;
 }
-
-export { isSafeMethod };

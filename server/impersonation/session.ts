@@ -14,7 +14,7 @@ const call = (fn: (cb: (err?: unknown) => void) => void) =>
   new Promise<void>((resolve, reject) => fn((err) => (err ? reject(err) : resolve())));
 
 const regenerate = (req: Request) => call((cb) => req.session.regenerate(cb));
-export const saveSession = (req: Request) => call((cb) => req.session.save(cb));
+const saveSession = (req: Request) => call((cb) => req.session.save(cb));
 
 /** The host's sign-in keys as the session holds them now. */
 function authData(req: Request, o: ResolvedOptions): Record<string, unknown> {
