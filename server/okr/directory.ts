@@ -118,6 +118,17 @@ class Index {
   }
 }
 
+/** Replace a stored record; when the new one is refused, put the old one back so nothing changed. */
+function replaced<T>(old: T, next: T, drop: (record: T) => unknown, put: (record: T) => T): T {
+  drop(old);
+  try {
+    return put(next);
+  } catch (e) {
+    put(old);
+    throw e;
+  }
+}
+
 /**
  * An in-memory {@link OkrDirectory}. Objects are kept by reference and must not be edited in
  * place: change them with `update*` (e.g. `updateOkr('o1', { status: 'closed' })`), which
@@ -356,33 +367,15 @@ export function memoryDirectory(data: DirectoryData): MemoryDirectory {
     updateUser(id, patch) {
       const old = find(users, id);
       const next = { ...old, ...patch, id };
-      if (old.managerId !== undefined) reports.delete(old.managerId, id);
-      try {
-        return putUser(next);
-      } catch (e) {
-        putUser(old);
-        throw e;
-      }
+      return replaced(old, next, (u) => u.managerId !== undefined && reports.delete(u.managerId, id), putUser);
     },
     updateOrg(id, patch) {
       const old = find(orgs, id);
-      dropOrg(old);
-      try {
-        return putOrg({ ...old, ...patch, id });
-      } catch (e) {
-        putOrg(old);
-        throw e;
-      }
+      return replaced(old, { ...old, ...patch, id }, dropOrg, putOrg);
     },
     updateTeam(id, patch) {
       const old = find(teams, id);
-      dropTeam(old);
-      try {
-        return putTeam({ ...old, ...patch, id, orgId: old.orgId });
-      } catch (e) {
-        putTeam(old);
-        throw e;
-      }
+      return replaced(old, { ...old, ...patch, id, orgId: old.orgId }, dropTeam, putTeam);
     },
     updateOkr(id, patch) {
       const old = find(okrs, id);
