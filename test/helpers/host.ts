@@ -37,7 +37,9 @@ export interface TestHost {
  * A real Express host on 127.0.0.1 with real express-session, its own sign-in, and onbehalf
  * mounted as the README says. Routes echo who each request was served as.
  */
-export async function startHost(overrides: Partial<OnBehalfOptions> & { banner?: boolean; sessionMaxAgeMs?: number } = {}): Promise<TestHost> {
+export async function startHost(
+  overrides: Partial<OnBehalfOptions> & { banner?: boolean; sessionMaxAgeMs?: number; cookie?: session.CookieOptions } = {},
+): Promise<TestHost> {
   const users = testUsers();
   const audit = memoryAudit();
   const warnings: string[] = [];
@@ -47,7 +49,7 @@ export async function startHost(overrides: Partial<OnBehalfOptions> & { banner?:
       secret: 'test-secret',
       resave: false,
       saveUninitialized: false,
-      cookie: { httpOnly: true, sameSite: 'lax', ...(overrides.sessionMaxAgeMs && { maxAge: overrides.sessionMaxAgeMs }) },
+      cookie: { httpOnly: true, sameSite: 'lax', ...(overrides.sessionMaxAgeMs && { maxAge: overrides.sessionMaxAgeMs }), ...overrides.cookie },
     }),
   );
   // The host's own sign-in (stands in for a real login page).
@@ -59,7 +61,7 @@ export async function startHost(overrides: Partial<OnBehalfOptions> & { banner?:
       res.json({ ok: true });
     });
   });
-  const { banner, sessionMaxAgeMs: _ignored, ...options } = overrides;
+  const { banner, sessionMaxAgeMs: _maxAge, cookie: _cookie, ...options } = overrides;
   const ob = onBehalf({
     users: {
       get: (id) => users.get(id),

@@ -38,6 +38,15 @@ describe('options and start-up validations', () => {
     expect(host.warnings).toEqual([]);
   });
 
+  it('warns once, on the first request, about a session cookie page scripts can read or without SameSite', async () => {
+    host = await startHost({ cookie: { httpOnly: false, sameSite: false } });
+    await host.client().get('/whoami');
+    await host.client().get('/whoami');
+    expect(host.warnings).toHaveLength(2);
+    expect(host.warnings.join('\n')).toMatch(/httpOnly/);
+    expect(host.warnings.join('\n')).toMatch(/SameSite/);
+  });
+
   it('refuses to start when authSessionKeys miss the host sign-in key, and says so', async () => {
     host = await startHost({ authSessionKeys: ['somethingElse'] });
     const avery = await host.signIn('avery');
