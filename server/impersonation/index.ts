@@ -24,7 +24,7 @@ export interface OnBehalf extends RequestHandler {
   sweep(): Promise<number>;
   /** Listen to `started`, `ended`, `denied` (e.g. notify the subject). */
   on<K extends keyof OnBehalfEvents>(event: K, listener: OnBehalfEvents[K]): OnBehalf;
-  /** Stop the sweep timer. */
+  /** Stop the sweep timer and release what the store holds open (the Redis store's cache connection). */
   close(): Promise<void>;
 }
 
@@ -99,6 +99,7 @@ export function onBehalf(options: OnBehalfOptions): OnBehalf {
   };
   ob.close = async () => {
     if (timer) clearInterval(timer);
+    await o.store.close?.();
   };
   return ob;
 }

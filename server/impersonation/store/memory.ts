@@ -1,4 +1,5 @@
 import type { ImpersonationRecord, ImpersonationStore } from '../types.js';
+import { copyRecord as copy } from './copy.js';
 
 /**
  * Impersonation sessions in this process's memory: the default, right for one instance.
@@ -8,7 +9,6 @@ export function memoryStore(): ImpersonationStore & { readonly kind: 'memory' } 
   const byId = new Map<string, ImpersonationRecord>();
   const byActor = new Map<string, string>();
   // Records are copied in and out so callers can't change the stored state by mutating them.
-  const copy = (r: ImpersonationRecord) => ({ ...r, actor: { ...r.actor }, subject: { ...r.subject } });
   return {
     kind: 'memory',
     async create(record) {

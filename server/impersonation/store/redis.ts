@@ -1,5 +1,6 @@
 import { commandSender, luaScript, type RedisCommandClient } from '../../redis/commands.js';
 import type { ImpersonationRecord, ImpersonationStore } from '../types.js';
+import { recordCache, type SubscriberClient } from './redis-cache.js';
 
 /** Options of `redisStore()`. */
 export interface RedisStoreOptions {
@@ -20,6 +21,20 @@ export interface RedisStoreOptions {
   commandTimeoutMs?: number;
   /** Clock the TTLs are computed with: pass the same as `onBehalf({ now })`. Default `Date.now`. */
   now?: () => number;
+  /**
+   * Opt-in: keep live records in this process for up to this many ms, so an acting request
+   * usually costs no Redis round trip. An end on any instance (exit, revoke, expiry) is
+   * published in the same step that removes the record, and every instance drops it on receipt:
+   * a revocation reaches the others in the time one pub/sub message takes, not at their next
+   * read. The store opens a second connection for that (`client.duplicate()`); while it is not
+   * subscribed, or after any reconnect until it is again, every read goes to Redis. The TTL
+   * bounds how stale another instance's idle-time activity can be (and is the worst case if
+   * the channel failed without the connection noticing). Default 0: off, Redis is read on every
+   * acting request. `close()` (or the middleware's `close()`) ends the second connection.
+   */
+  cacheTtlMs?: number;
+  /** Where the cache reports that it could not subscribe. Default `console.warn`. */
+  warn?: (message: string) => void;
 }
 
 // Keys: session:<id> is a hash { record: JSON, seen: lastSeenAt, actor, subject } (lastSeenAt
@@ -49,7 +64,8 @@ return 0`);
 
 /**
  * KEYS session; ARGV id, prefix. Removes the session and its index entries in one step and
- * returns it; a caller that comes second gets nil, so exactly one audits the end.
+ * returns it; a caller that comes second gets nil, so exactly one audits the end. Publishes the
+ * id on <prefix>ended in the same step, for every instance's cache.
  */
 const END = luaScript(`
 local v = redis.call('HMGET', KEYS[1], 'record', 'seen', 'actor', 'subject')
@@ -59,6 +75,7 @@ local actorKey = ARGV[2] .. 'actor:' .. v[3]
 if redis.call('GET', actorKey) == ARGV[1] then redis.call('DEL', actorKey) end
 redis.call('SREM', ARGV[2] .. 'subject:' .. v[4], ARGV[1])
 redis.call('SREM', ARGV[2] .. 'sessions', ARGV[1])
+redis.call('PUBLISH', ARGV[2] .. 'ended', ARGV[1])
 return { v[1], v[2] }`);
 
 type Stored = [record: string | null, seen: string | null];
@@ -72,8 +89,12 @@ type Stored = [record: string | null, seen: string | null];
  * doesn't answer rejects after `commandTimeoutMs`, with `RedisUnavailableError` (code
  * `STORE_UNAVAILABLE`); onbehalf answers 503 and serves nobody as the wrong user.
  */
-export function redisStore(options: RedisStoreOptions): ImpersonationStore & { readonly kind: 'redis' } {
-  const { client, prefix = 'onbehalf:', expiryGraceMs = 5 * 60_000, commandTimeoutMs, now = Date.now } = options;
+export function redisStore(options: RedisStoreOptions): ImpersonationStore & { readonly kind: 'redis'; close(): Promise<void> } {
+  const { client, prefix = 'onbehalf:', expiryGraceMs = 5 * 60_000, commandTimeoutMs, now = Date.now, cacheTtlMs = 0, warn = console.warn } = options;
+  const duplicate = (client as Partial<{ duplicate(): SubscriberClient }>).duplicate;
+  if (cacheTtlMs > 0 && typeof duplicate !== 'function') {
+    throw new TypeError('redisStore({ cacheTtlMs }) needs a node-redis client: it opens a second connection with client.duplicate().');
+  }
   const send = commandSender(client, commandTimeoutMs);
   const key = {
     session: (id: string) => `${prefix}session:${id}`,
@@ -84,6 +105,8 @@ export function redisStore(options: RedisStoreOptions): ImpersonationStore & { r
   const parse = ([record, seen]: Stored): ImpersonationRecord | undefined =>
     record === null ? undefined : { ...(JSON.parse(record) as ImpersonationRecord), lastSeenAt: Number(seen) };
   const read = async (id: string) => parse(await send<Stored>(['HMGET', key.session(id), 'record', 'seen']));
+  const cache =
+    cacheTtlMs > 0 ? recordCache({ subscriber: duplicate!.call(client), channel: `${prefix}ended`, ttlMs: cacheTtlMs, now, warn }) : undefined;
 
   /** The live records of an index set; ids whose record Redis expired are dropped from the set. */
   async function members(setKey: string): Promise<ImpersonationRecord[]> {
@@ -103,12 +126,20 @@ export function redisStore(options: RedisStoreOptions): ImpersonationStore & { r
       const keys = [key.session(record.id), key.actor(record.actorId), key.subject(record.subjectId), key.all];
       return (await CREATE<number>(send, keys, [record.id, JSON.stringify(rest), lastSeenAt, ttlMs, record.actorId, record.subjectId])) === 1;
     },
-    get: read,
+    get(id) {
+      if (!cache) return read(id);
+      // Never from memory while this client can't reach Redis: the request gets 503, as uncached.
+      return (client.isReady && cache.hit(id)) || cache.fill(id, () => read(id));
+    },
     async touch(id, at) {
       await TOUCH(send, [key.session(id)], [at]);
+      cache?.touched(id, at);
     },
     async end(id) {
+      // Before and after: a read of this instance racing the end must not keep the record.
+      cache?.drop(id);
       const removed = await END<Stored | null>(send, [key.session(id)], [id, prefix]);
+      cache?.drop(id);
       return removed ? parse(removed) : undefined;
     },
     async list(filter = {}) {
@@ -123,6 +154,9 @@ export function redisStore(options: RedisStoreOptions): ImpersonationStore & { r
       return records
         .filter((r) => !filter.subjectId || r.subjectId === filter.subjectId)
         .sort((a, b) => a.startedAt - b.startedAt);
+    },
+    async close() {
+      await cache?.close();
     },
   };
 }

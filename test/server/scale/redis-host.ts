@@ -50,11 +50,12 @@ export async function redisClient(url: string): Promise<RedisClientType> {
  * One instance of a host app as the README sets it up for several instances: express-session
  * on connect-redis (`redisSessionStore()`), `redisStore()`, the start rate limit in Redis, and
  * `redisUnavailableHandler()`.
- * `storeUrl` puts the impersonation state on another Redis than the sessions (default: the same).
+ * `storeUrl` puts the impersonation state on another Redis than the sessions (default: the same);
+ * `cacheTtlMs` turns on the store's cache.
  */
 export async function startScaleHost(
   name: string,
-  opts: { sessionUrl: string; storeUrl?: string; prefix: string; onBehalf?: Partial<OnBehalfOptions> },
+  opts: { sessionUrl: string; storeUrl?: string; prefix: string; onBehalf?: Partial<OnBehalfOptions>; cacheTtlMs?: number },
 ): Promise<ScaleHost> {
   const sessionClient = await redisClient(opts.sessionUrl);
   const storeClient = opts.storeUrl && opts.storeUrl !== opts.sessionUrl ? await redisClient(opts.storeUrl) : sessionClient;
@@ -91,7 +92,7 @@ export async function startScaleHost(
     },
     currentUser: (req) => (req.session as unknown as { userId?: string }).userId,
     audit,
-    store: redisStore({ client: storeClient, prefix: opts.prefix }),
+    store: redisStore({ client: storeClient, prefix: opts.prefix, cacheTtlMs: opts.cacheTtlMs }),
     warn: () => undefined,
     sweepIntervalMs: 0,
     ...opts.onBehalf,

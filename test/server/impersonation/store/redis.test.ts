@@ -8,6 +8,8 @@ import { startRedis, type RedisProcess } from '../../../helpers/redis.js';
 
 let redis: RedisProcess;
 const clients: RedisClientType[] = [];
+/** Stores with a cache own a second connection: closed after the file. */
+const caching: Array<{ close(): Promise<void> }> = [];
 
 /** A client set up as the README tells hosts to: fail fast while offline, reconnect on its own. */
 async function connect(): Promise<RedisClientType> {
@@ -70,6 +72,7 @@ const until = async (check: () => boolean | Promise<boolean>, what: string, ms =
 
 beforeAll(async () => { redis = await startRedis(); });
 afterAll(async () => {
+  await Promise.all(caching.map((s) => s.close()));
   await Promise.all(clients.map((c) => c.isOpen && c.destroy()));
   await redis?.stop(true);
 });
@@ -197,12 +200,15 @@ describe('redisStore: the store contract on a real redis-server', () => {
 });
 
 describe('redisStore when Redis fails', () => {
-  it('rejects at once while Redis is down, and works again once it is back, with the same client', async () => {
+  it.each([0, 60_000])('rejects at once while Redis is down, and works again once it is back, with the same client (cacheTtlMs %i)', async (cacheTtlMs) => {
     const prefix = `down${randomUUID().slice(0, 8)}:`;
     const client = await connect();
-    const store = redisStore({ client, prefix });
+    const store = redisStore({ client, prefix, cacheTtlMs, warn: () => undefined });
+    caching.push(store);
     const r = record();
     await store.create(r);
+    // Read once, so a cache holds it: it must not answer for Redis while Redis is away.
+    expect(await store.get(r.id)).toEqual(r);
 
     await redis.stop(true);
     await until(() => !client.isReady, 'the client to notice');
@@ -269,5 +275,97 @@ describe('redisStore when Redis fails', () => {
     }
     await until(async () => (await Promise.resolve(store.get(r.id)).catch(() => null)) !== null, 'Redis to answer again');
     expect(await store.end(r.id)).toEqual(r);
+  });
+});
+
+describe('redisStore({ cacheTtlMs }): live records held in memory, dropped when any instance ends them', () => {
+  /** An instance's store on its own client, under a shared prefix. */
+  async function instance(prefix: string, cacheTtlMs: number) {
+    const client = await connect();
+    const store = redisStore({ client, prefix, cacheTtlMs, warn: () => undefined });
+    caching.push(store);
+    return { client, store };
+  }
+  /** The cache answers only once it is subscribed: wait for the first read it keeps. */
+  const subscribed = (store: ReturnType<typeof redisStore>, id: string) =>
+    until(async () => (await store.get(id)) !== undefined && !(store.get(id) instanceof Promise), 'the cache to subscribe');
+  /** Instance A without a cache starts a session; instance B, with a long TTL, holds it. */
+  async function heldByB() {
+    const prefix = `c${randomUUID().slice(0, 8)}:`;
+    const A = await instance(prefix, 0);
+    const B = await instance(prefix, 60_000);
+    const r = record();
+    await A.store.create(r);
+    await subscribed(B.store, r.id);
+    return { A, B, r };
+  }
+
+  it('answers from memory within the TTL, then reads Redis again', async () => {
+    const prefix = `c${randomUUID().slice(0, 8)}:`;
+    const { client, store } = await instance(prefix, 300);
+    const r = record();
+    await store.create(r);
+    await subscribed(store, r.id);
+    // Removed behind the store's back (no end published): only the TTL can notice.
+    await client.del(`${prefix}session:${r.id}`);
+    expect(store.get(r.id)).toEqual(r);
+    expect(await redisStore({ client, prefix }).get(r.id)).toBeUndefined();
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    expect(await store.get(r.id)).toBeUndefined();
+  });
+
+  it('drops a record the moment another instance ends it, long before the TTL', async () => {
+    const { A, B, r } = await heldByB();
+    expect(await A.store.end(r.id)).toEqual(r);
+    const ended = Date.now();
+    await until(async () => (await B.store.get(r.id)) === undefined, 'B to hear of the end', 1_000);
+    expect(Date.now() - ended).toBeLessThan(1_000);
+  });
+
+  it('keeps its own touches, and never serves a record it ended itself', async () => {
+    const prefix = `c${randomUUID().slice(0, 8)}:`;
+    const { store } = await instance(prefix, 60_000);
+    const r = record();
+    await store.create(r);
+    await subscribed(store, r.id);
+    await store.touch(r.id, r.lastSeenAt + 5_000);
+    expect((await store.get(r.id))!.lastSeenAt).toBe(r.lastSeenAt + 5_000);
+    // A caller that mutates what it got changes nothing held.
+    (await store.get(r.id))!.subject.name = 'changed';
+    expect((await store.get(r.id))!.subject.name).toBe(r.subject.name);
+    expect(await store.end(r.id)).toBeDefined();
+    expect(await store.get(r.id)).toBeUndefined();
+  });
+
+  it('misses no end made while its subscription was cut: it forgets everything until subscribed again', async () => {
+    const { A, B, r } = await heldByB();
+    // Cut every pub/sub connection, and end the session before B can subscribe again: the message is lost.
+    await A.client.sendCommand(['CLIENT', 'KILL', 'TYPE', 'pubsub']);
+    expect(await A.store.end(r.id)).toEqual(r);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await B.store.get(r.id)).toBeUndefined();
+    // And once subscribed again it caches, and hears ends, as before.
+    const next = record();
+    await A.store.create(next);
+    await subscribed(B.store, next.id);
+    await A.store.end(next.id);
+    await until(async () => (await B.store.get(next.id)) === undefined, 'B to hear of the end', 1_000);
+  });
+
+  it('opens one connection of its own, and close() ends it', async () => {
+    const prefix = `c${randomUUID().slice(0, 8)}:`;
+    const client = await connect();
+    const subscribers = async () => String(await client.sendCommand(['CLIENT', 'LIST', 'TYPE', 'pubsub'])).split('\n').filter(Boolean).length;
+    const before = await subscribers();
+    const store = redisStore({ client, prefix, cacheTtlMs: 1_000 });
+    await until(async () => (await subscribers()) === before + 1, 'the subscription');
+    await store.close();
+    await until(async () => (await subscribers()) === before, 'the subscription to close');
+  });
+
+  it('refuses a client it cannot open a second connection from', () => {
+    const client = { isReady: true, sendCommand: async () => null };
+    expect(() => redisStore({ client, cacheTtlMs: 1_000 })).toThrow(/client\.duplicate\(\)/);
+    expect(() => redisStore({ client })).not.toThrow();
   });
 });
