@@ -4,7 +4,7 @@ const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 
 /**
  * Host-overhead ratios as a horizontal bar chart (SVG, no dependencies): throughput relative to
- * the host app without onbehalf, with the targets drawn as lines.
+ * the host app without onbehalf on the same session store, with the targets drawn as lines.
  */
 export function hostOverheadSvg(rows: HostRow[], caption: string): string {
   const bars = rows.filter((r) => r.variant !== 'node:http');
@@ -25,7 +25,7 @@ export function hostOverheadSvg(rows: HostRow[], caption: string): string {
     .map((r, i) => {
       const y = top + i * rowH;
       const v = r.vsHost ?? 0;
-      const color = r.variant === 'host' ? '#868e96' : r.store === 'redis' ? '#d6336c' : '#1c7ed6';
+      const color = r.variant === 'host' ? '#868e96' : r.store === 'memory' ? '#1c7ed6' : r.store === 'redis' ? '#d6336c' : '#ae3ec9';
       return (
         `<text x="${left - 8}" y="${y + 19}" font-size="13" text-anchor="end">${esc(r.variant)}${r.store !== '-' ? ` (${r.store})` : ''}</text>` +
         `<rect x="${left}" y="${y + 6}" width="${Math.max(1, x(v) - left)}" height="${rowH - 12}" fill="${color}" rx="3"/>` +
@@ -36,7 +36,7 @@ export function hostOverheadSvg(rows: HostRow[], caption: string): string {
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, sans-serif">` +
     `<rect width="100%" height="100%" fill="#fff"/>` +
-    `<text x="12" y="20" font-size="14" font-weight="600">Throughput relative to the host app without onbehalf (median of rounds)</text>` +
+    `<text x="12" y="20" font-size="14" font-weight="600">Throughput relative to the host app without onbehalf, same session store (median of rounds)</text>` +
     line(1, '#495057') +
     line(0.97, '#2b8a3e') +
     line(0.9, '#e67700') +

@@ -1,22 +1,22 @@
 /**
- * Host overhead: what onbehalf costs a host app, as ratios measured in one run. Each variant is
- * its own server process (its CPU time is its own); autocannon loads them in interleaved rounds.
+ * Host overhead: what onbehalf costs a host app, as ratios measured in one run. Every variant
+ * runs in one server process (bench/host/server.ts); autocannon loads them in interleaved rounds.
  */
 import autocannon from 'autocannon';
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { ServerTarget } from './host/server.js';
+import type { ServerTarget, StoreColumn } from './host/server.js';
 
 export interface HostRow {
   variant: string;
-  store: 'memory' | 'redis' | '-';
+  store: StoreColumn | '-';
   /** Median requests/s over rounds, and min–max spread. */
   rps: number;
   rpsMin: number;
   rpsMax: number;
   /** Median server CPU µs per request. */
   cpuUsPerReq: number;
-  /** rps relative to the host app without onbehalf (same store column). */
+  /** rps relative to the host app without onbehalf on the same session store (node:http: the memory one). */
   vsHost?: number;
   /** CPU per request relative to the host app. */
   cpuVsHost?: number;
@@ -93,8 +93,9 @@ export async function runHostBench({ quick = false, redisUrl }: { quick?: boolea
         errors: xs.reduce((n, x) => n + x.errors, 0),
       };
     });
-    const host = rows.find((r) => r.variant === 'host')!;
     for (const r of rows) {
+      const baseline = r.store === '-' ? 'memory' : r.store === 'redis cached' ? 'redis' : r.store;
+      const host = rows.find((h) => h.variant === 'host' && h.store === baseline)!;
       r.vsHost = r.rps / host.rps;
       r.cpuVsHost = r.cpuUsPerReq / host.cpuUsPerReq;
     }

@@ -3,6 +3,12 @@
  * one JIT and one heap and differ only by what the variant mounts (separate processes differed by
  * ±5 % on this machine with identical code). bench/host.ts loads one port at a time and reads this
  * process's CPU time around each load over IPC.
+ *
+ * Two columns, each with its own baseline: the memory column is a host app on express-session's
+ * MemoryStore with onbehalf's memoryStore(); the Redis column is the host app as several instances
+ * run it (README, "Running several instances"): sessions in Redis through redisSessionStore(), and
+ * onbehalf's redisStore() on the same client (plain, and with its opt-in cache). onbehalf is the built library (dist/), as a host
+ * installs it; `npm run bench` builds it first.
  */
 import express from 'express';
 import session from 'express-session';
@@ -12,15 +18,26 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from 'redis';
-import { fileAudit } from '../../server/audit/index.js';
-import { memoryStore, onBehalf, type DirectoryUser, type ImpersonationStore } from '../../server/index.js';
-import { redisStore } from '../../server/impersonation/store/redis.js';
-import { generateDataset, memoryDirectory, okrModel } from '../../server/okr/index.js';
+import {
+  fileAudit,
+  generateDataset,
+  memoryDirectory,
+  memoryStore,
+  okrModel,
+  onBehalf,
+  redisSessionStore,
+  redisStore,
+  type DirectoryUser,
+  type ImpersonationStore,
+} from '../../dist/server/index.js';
 import { VARIANTS, type Variant } from './variants.js';
+
+/** 'redis cached': the Redis column with redisStore({ cacheTtlMs: 1000 }), against the same host baseline. */
+export type StoreColumn = 'memory' | 'redis' | 'redis cached';
 
 export interface ServerTarget {
   variant: Variant;
-  store: 'memory' | 'redis' | '-';
+  store: StoreColumn | '-';
   port: number;
   cookie: string;
 }
@@ -37,6 +54,13 @@ process.on('message', (m: { type: string }) => {
   }
 });
 
+/** One client per host app, as one instance of it would have. */
+async function redisClient() {
+  const client = createClient({ url: redisUrl, disableOfflineQueue: true });
+  await client.connect();
+  return client;
+}
+
 const listen = async (srv: Server) => {
   await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
   return (srv.address() as { port: number }).port;
@@ -49,25 +73,29 @@ const subject = data.users.find((u) => u.active !== false && !okr.hasPrivateObje
 const someOkr = (data.okrs ?? []).find((o) => !o.private)!;
 
 /** One host app: express + helmet + express-session, with or without onbehalf. */
-async function hostApp(variant: Variant, store: 'memory' | 'redis' | '-'): Promise<ServerTarget> {
+async function hostApp(variant: Variant, store: StoreColumn): Promise<ServerTarget> {
   // One admin per variant: one impersonation per actor, and the Redis variants share a store.
   const admin: DirectoryUser = { id: `bench-admin-${variant}-${store}`, name: 'Bench Admin', active: true, permissions: ['impersonate'], privilege: 100 };
   people.set(admin.id, admin);
+  const client = store === 'memory' ? undefined : await redisClient();
   const app = express();
   app.use(helmet());
-  app.use(session({ secret: 'bench', resave: false, saveUninitialized: false, cookie: { httpOnly: true, sameSite: 'lax' } }));
+  app.use(
+    session({
+      secret: 'bench',
+      resave: false,
+      saveUninitialized: false,
+      cookie: { httpOnly: true, sameSite: 'lax' },
+      store: client && redisSessionStore({ client, prefix: `bench:sess:${variant}:` }),
+    }),
+  );
   // Every variant serves the same user (the subject), signed in directly or worked on behalf of.
   app.post('/login', (req, res) => {
     (req.session as unknown as { userId: string }).userId = variant.startsWith('acting') ? admin.id : subject.id;
     res.json({ ok: true });
   });
   if (variant !== 'host') {
-    let impersonations: ImpersonationStore = memoryStore();
-    if (store === 'redis') {
-      const client = createClient({ url: redisUrl, disableOfflineQueue: true });
-      await client.connect();
-      impersonations = redisStore({ client });
-    }
+    const impersonations: ImpersonationStore = client ? redisStore({ client, cacheTtlMs: store === 'redis cached' ? 1_000 : 0 }) : memoryStore();
     app.use(
       onBehalf({
         users: { get: (id) => people.get(id), search: () => [] },
@@ -116,9 +144,9 @@ async function main() {
     res.end('{"ok":true}');
   });
   targets.push({ variant: 'node:http', store: '-', port: await listen(bare), cookie: '' });
-  targets.push(await hostApp('host', '-'));
-  for (const store of redisUrl ? (['memory', 'redis'] as const) : (['memory'] as const)) {
-    for (const variant of VARIANTS.slice(2)) targets.push(await hostApp(variant, store));
+  for (const store of redisUrl ? (['memory', 'redis', 'redis cached'] as const) : (['memory'] as const)) {
+    // The cached column shares the Redis column's host baseline.
+    for (const variant of VARIANTS.slice(store === 'redis cached' ? 2 : 1)) targets.push(await hostApp(variant, store));
   }
   send({ type: 'ready', targets });
 }
