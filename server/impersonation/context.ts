@@ -61,29 +61,71 @@ export function resolveIdentity(o: ResolvedOptions, life: Lifecycle): RequestHan
 
   const unavailable = (res: Response) => sendError(res, 'STORE_UNAVAILABLE', 'Impersonation state is unavailable; try again shortly.');
 
-  /** The acting path: everything is re-checked before the host sees the request. */
-  async function acting(req: Request, res: Response, next: NextFunction, ref: { id: string }) {
-    try {
-      const current = o.currentUser(req);
-      const signedIn = (isThenable(current) ? await current : current) ?? undefined;
-      const stored = o.store.get(ref.id);
-      const record = isThenable(stored) ? await stored : stored;
-      const pending = record ? endCause(req, record, signedIn) : 'revoked';
-      const cause = isThenable(pending) ? await pending : pending;
-      if (cause) {
-        // Ended here (or already elsewhere: revoked, exited in another tab, swept).
-        if (record) await life.end(record.id, cause, req);
-        await leaveActing(req, o, cause === 'logout' ? 'logout' : o.exitMode);
-        const userId = cause === 'logout' || o.exitMode === 'logout' ? undefined : signedIn;
-        req.onBehalf = { active: false, userId };
-        // A write meant for the subject must not run as the actor instead.
-        if (!isSafeMethod(req.method) && req.path !== route.stop) {
-          return respondError(req, res, 'EXPIRED', 'The work-on-behalf session has ended; nothing was changed.');
-        }
-        return next();
-      }
+  /** Ended here (or already elsewhere: revoked, exited in another tab, swept): serve as the actor, or signed out. */
+  async function ended(req: Request, res: Response, next: NextFunction, d: Decision) {
+    if (d.record) await life.end(d.record.id, d.cause!, req);
+    await leaveActing(req, o, d.cause === 'logout' ? 'logout' : o.exitMode);
+    const userId = d.cause === 'logout' || o.exitMode === 'logout' ? undefined : d.signedIn;
+    req.onBehalf = { active: false, userId };
+    // A write meant for the subject must not run as the actor instead.
+    if (!isSafeMethod(req.method) && req.path !== route.stop) {
+      return respondError(req, res, 'EXPIRED', 'The work-on-behalf session has ended; nothing was changed.');
+    }
+    next();
+  }
 
-      const r = record!;
+  /** Serve the request as the subject of this live record. */
+  function serve(req: Request, res: Response, next: NextFunction, r: ImpersonationRecord) {
+    req.onBehalf = {
+      active: true,
+      userId: r.subjectId,
+      subject: r.subject,
+      actor: r.actor,
+      reason: r.reason,
+      ticket: r.ticket,
+      sessionId: r.id,
+      startedAt: r.startedAt,
+      expiresAt: r.expiresAt,
+      readOnly: r.readOnly,
+    };
+    // W10: every write made while acting is on the record before its answer leaves.
+    if (!isSafeMethod(req.method) && !req.path.startsWith(apiPrefix)) {
+      beforeResponse(res, async () => {
+        try {
+          await life.record(life.event('action', req, { ...life.sessionFields(r), method: req.method, path: req.originalUrl.slice(0, 2048), status: res.statusCode }));
+        } catch {
+          res.status(503).setHeader('Content-Type', 'application/json');
+          return Buffer.from(JSON.stringify({ error: { code: 'AUDIT_UNAVAILABLE', message: 'The audit could not be written.' } }));
+        }
+      });
+    }
+    next();
+  }
+
+  /** What the re-checks decided for this request. */
+  interface Decision {
+    signedIn: string | undefined;
+    record: ImpersonationRecord | undefined;
+    cause: EndCause | null;
+  }
+  const decide = (req: Request, id: string): Maybe<Decision> =>
+    andThen(o.currentUser(req), (user) =>
+      andThen(o.store.get(id), (record) => {
+        const signedIn = user ?? undefined;
+        return andThen(record ? endCause(req, record, signedIn) : 'revoked', (cause) => ({ signedIn, record, cause }));
+      }),
+    );
+
+  /**
+   * The acting path: everything is re-checked before the host sees the request. Synchronous
+   * when the host's callbacks and the store answer synchronously (no promise per request);
+   * any failure of theirs answers 503: serve nobody rather than the wrong user.
+   */
+  function acting(req: Request, res: Response, next: NextFunction, id: string) {
+    const fail = () => unavailable(res);
+    const apply = (d: Decision): void => {
+      if (d.cause) return void ended(req, res, next, d).catch(fail);
+      const r = d.record!;
       if (blocked(req.path)) {
         return respondError(req, res, 'BLOCKED_WHILE_ACTING', 'This page is not available while working on behalf of a user.');
       }
@@ -94,37 +136,19 @@ export function resolveIdentity(o: ResolvedOptions, life: Lifecycle): RequestHan
       // Reading status is what the extension's banner does on its own every few seconds: it is not
       // the admin's activity, or the idle limit could never end a session left open in a tab.
       const activity = !(req.method === 'GET' && req.path === route.status);
-      if (activity && now - r.lastSeenAt >= TOUCH_EVERY_MS) await o.store.touch(r.id, now);
-
-      req.onBehalf = {
-        active: true,
-        userId: r.subjectId,
-        subject: r.subject,
-        actor: r.actor,
-        reason: r.reason,
-        ticket: r.ticket,
-        sessionId: r.id,
-        startedAt: r.startedAt,
-        expiresAt: r.expiresAt,
-        readOnly: r.readOnly,
-      };
-
-      // W10: every write made while acting is on the record before its answer leaves.
-      if (!isSafeMethod(req.method) && !req.path.startsWith(apiPrefix)) {
-        beforeResponse(res, async () => {
-          try {
-            await life.record(life.event('action', req, { ...life.sessionFields(r), method: req.method, path: req.originalUrl.slice(0, 2048), status: res.statusCode }));
-          } catch {
-            res.status(503).setHeader('Content-Type', 'application/json');
-            return Buffer.from(JSON.stringify({ error: { code: 'AUDIT_UNAVAILABLE', message: 'The audit could not be written.' } }));
-          }
-        });
+      if (activity && now - r.lastSeenAt >= TOUCH_EVERY_MS) {
+        return void o.store.touch(r.id, now).then(() => serve(req, res, next, r)).catch(fail);
       }
-      return next();
+      serve(req, res, next, r);
+    };
+    let decided: Maybe<Decision>;
+    try {
+      decided = decide(req, id);
     } catch {
-      // Store or directory unreachable: serve nobody rather than the wrong user.
-      return unavailable(res);
+      return fail();
     }
+    if (isThenable(decided)) return void decided.then(apply).catch(fail);
+    apply(decided);
   }
 
   /** Not acting: no promise and no await when the host's currentUser answers synchronously (most requests). */
@@ -133,18 +157,19 @@ export function resolveIdentity(o: ResolvedOptions, life: Lifecycle): RequestHan
       return next(new Error('onbehalf: express-session must be mounted before onBehalf() (app.use(session(...)) first).'));
     }
     const ref = req.session.onbehalf;
-    if (ref) return void acting(req, res, next, ref);
+    if (ref) return acting(req, res, next, ref.id);
     let current;
     try {
       current = o.currentUser(req);
     } catch {
       return unavailable(res);
     }
-    const notActing = (userId: string | null | undefined) => {
-      req.onBehalf = { active: false, userId: userId ?? undefined };
-      next();
-    };
-    if (!isThenable(current)) return notActing(current);
-    current.then(notActing, () => unavailable(res));
+    if (!isThenable(current)) return notActing(req, next, current);
+    current.then((userId) => notActing(req, next, userId), () => unavailable(res));
   };
+}
+
+function notActing(req: Request, next: NextFunction, userId: string | null | undefined) {
+  req.onBehalf = { active: false, userId: userId ?? undefined };
+  next();
 }
