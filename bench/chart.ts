@@ -14,7 +14,7 @@ export function hostOverheadSvg(rows: HostRow[], caption: string): string {
   const plotW = width - left - 70;
   const top = 40;
   const height = top + bars.length * rowH + 64;
-  const max = Math.max(1.1, ...bars.map((r) => r.vsHost ?? 0));
+  const max = Math.max(1.1, ...bars.map((r) => r.vsHostMax));
   const x = (v: number) => left + (v / max) * plotW;
   const line = (v: number, color: string) =>
     `<line x1="${x(v)}" x2="${x(v)}" y1="${top - 6}" y2="${top + bars.length * rowH}" stroke="${color}" stroke-dasharray="4 3"/>`;
@@ -24,19 +24,21 @@ export function hostOverheadSvg(rows: HostRow[], caption: string): string {
   const body = bars
     .map((r, i) => {
       const y = top + i * rowH;
-      const v = r.vsHost ?? 0;
+      const v = r.vsHost;
       const color = r.variant === 'host' ? '#868e96' : r.store === 'memory' ? '#1c7ed6' : r.store === 'redis' ? '#d6336c' : '#ae3ec9';
       return (
         `<text x="${left - 8}" y="${y + 19}" font-size="13" text-anchor="end">${esc(r.variant)}${r.store !== '-' ? ` (${r.store})` : ''}</text>` +
         `<rect x="${left}" y="${y + 6}" width="${Math.max(1, x(v) - left)}" height="${rowH - 12}" fill="${color}" rx="3"/>` +
-        `<text x="${x(v) + 6}" y="${y + 19}" font-size="12">${(v * 100).toFixed(0)}%</text>`
+        // The rounds' spread, as a whisker.
+        `<line x1="${x(r.vsHostMin)}" x2="${x(r.vsHostMax)}" y1="${y + rowH / 2}" y2="${y + rowH / 2}" stroke="#212529"/>` +
+        `<text x="${Math.max(x(v), x(r.vsHostMax)) + 6}" y="${y + 19}" font-size="12">${(v * 100).toFixed(1)}%</text>`
       );
     })
     .join('');
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, sans-serif">` +
     `<rect width="100%" height="100%" fill="#fff"/>` +
-    `<text x="12" y="20" font-size="14" font-weight="600">Throughput relative to the host app without onbehalf, same session store (median of rounds)</text>` +
+    `<text x="12" y="20" font-size="14" font-weight="600">Throughput relative to the host app without onbehalf, same session store (median and spread of per-round ratios)</text>` +
     line(1, '#495057') +
     line(0.97, '#2b8a3e') +
     line(0.9, '#e67700') +

@@ -16,10 +16,15 @@ export interface HostRow {
   rpsMax: number;
   /** Median server CPU µs per request. */
   cpuUsPerReq: number;
-  /** rps relative to the host app without onbehalf on the same session store (node:http: the memory one). */
-  vsHost?: number;
-  /** CPU per request relative to the host app. */
-  cpuVsHost?: number;
+  /**
+   * rps relative to the host app without onbehalf on the same session store (node:http: the
+   * memory one): the median over rounds of each round's ratio, with its min–max.
+   */
+  vsHost: number;
+  vsHostMin: number;
+  vsHostMax: number;
+  /** CPU per request relative to the host app, the same way. */
+  cpuVsHost: number;
   errors: number;
 }
 
@@ -69,20 +74,35 @@ async function load(child: ChildProcess, t: ServerTarget, seconds: number) {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
+/** The host app a row is compared with: the one on the same session store (node:http: the memory one). */
+const baselineOf = (t: ServerTarget, targets: ServerTarget[]) => {
+  const store = t.store === '-' ? 'memory' : t.store === 'redis cached' ? 'redis' : t.store;
+  return targets.find((h) => h.variant === 'host' && h.store === store)!;
+};
+
 export async function runHostBench({ quick = false, redisUrl }: { quick?: boolean; redisUrl?: string } = {}): Promise<HostRow[]> {
   const rounds = quick ? 3 : 5;
   const seconds = quick ? 1 : 4;
   const servers = await startServers(redisUrl);
   try {
     const { child, targets } = servers;
-    // Warm-up (JIT), then interleaved rounds so drift on this noisy machine hits every variant alike.
+    // Warm-up (JIT), then interleaved rounds so drift on this noisy machine hits every variant
+    // alike; each round starts one variant later, so no variant always follows the same one.
     for (const t of targets) await load(child, t, quick ? 0.5 : 1);
     const samples = new Map<ServerTarget, Array<Awaited<ReturnType<typeof load>>>>(targets.map((t) => [t, []]));
-    for (let round = 0; round < rounds; round++) for (const t of targets) samples.get(t)!.push(await load(child, t, seconds));
+    for (let round = 0; round < rounds; round++) {
+      for (let i = 0; i < targets.length; i++) {
+        const t = targets[(i + round) % targets.length];
+        samples.get(t)!.push(await load(child, t, seconds));
+      }
+    }
 
-    const rows: HostRow[] = targets.map((t) => {
+    return targets.map((t) => {
       const xs = samples.get(t)!;
+      const host = samples.get(baselineOf(t, targets))!;
       const rps = xs.map((x) => x.rps);
+      // Ratios are taken round by round (each against its baseline in the same round), then the median.
+      const vs = xs.map((x, i) => x.rps / host[i].rps);
       return {
         variant: t.variant,
         store: t.store,
@@ -90,16 +110,13 @@ export async function runHostBench({ quick = false, redisUrl }: { quick?: boolea
         rpsMin: Math.min(...rps),
         rpsMax: Math.max(...rps),
         cpuUsPerReq: median(xs.map((x) => x.cpuUsPerReq)),
+        vsHost: median(vs),
+        vsHostMin: Math.min(...vs),
+        vsHostMax: Math.max(...vs),
+        cpuVsHost: median(xs.map((x, i) => x.cpuUsPerReq / host[i].cpuUsPerReq)),
         errors: xs.reduce((n, x) => n + x.errors, 0),
       };
     });
-    for (const r of rows) {
-      const baseline = r.store === '-' ? 'memory' : r.store === 'redis cached' ? 'redis' : r.store;
-      const host = rows.find((h) => h.variant === 'host' && h.store === baseline)!;
-      r.vsHost = r.rps / host.rps;
-      r.cpuVsHost = r.cpuUsPerReq / host.cpuUsPerReq;
-    }
-    return rows;
   } finally {
     servers.child.kill('SIGKILL');
   }

@@ -16,13 +16,13 @@ import { runOkrBench } from './okr.js';
 const quick = process.argv.includes('--quick');
 const out = (name: string) => fileURLToPath(new URL(name, import.meta.url));
 const machine = `${cpus().length}× ${cpus()[0]?.model.trim() ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
-const pct = (x: number | undefined) => (x === undefined ? '' : `${(x * 100).toFixed(1)}%`);
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
 console.log(`onbehalf benchmarks${quick ? ' (quick: tiny sizes, figures mean nothing)' : ''} on ${machine}\n`);
 
 const redis = await startRedis();
 try {
-  console.log(`1. Host overhead (autocannon, 10 connections, ${quick ? 3 : 5} interleaved rounds, all variants in one server process; ratios vs the host app without onbehalf)`);
+  console.log(`1. Host overhead (autocannon, 10 connections, ${quick ? 3 : 5} interleaved rounds, all variants in one server process; ratios vs the host app without onbehalf on the same session store, round by round)`);
   const host = await runHostBench({ quick, redisUrl: redis.url });
   console.table(
     host.map((r) => ({
@@ -32,6 +32,7 @@ try {
       spread: `${Math.round(r.rpsMin)}–${Math.round(r.rpsMax)}`,
       'CPU µs/req': r.cpuUsPerReq.toFixed(0),
       'throughput vs host': pct(r.vsHost),
+      'vs host spread': `${pct(r.vsHostMin)}–${pct(r.vsHostMax)}`,
       'CPU vs host': pct(r.cpuVsHost),
       errors: r.errors,
     })),

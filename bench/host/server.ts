@@ -74,8 +74,9 @@ const someOkr = (data.okrs ?? []).find((o) => !o.private)!;
 
 /** One host app: express + helmet + express-session, with or without onbehalf. */
 async function hostApp(variant: Variant, store: StoreColumn): Promise<ServerTarget> {
-  // One admin per variant: one impersonation per actor, and the Redis variants share a store.
-  const admin: DirectoryUser = { id: `bench-admin-${variant}-${store}`, name: 'Bench Admin', active: true, permissions: ['impersonate'], privilege: 100 };
+  // One admin per variant (one impersonation per actor; the Redis variants share a store), with
+  // an id as short as the dataset's: the session holds it, and express-session hashes the session.
+  const admin: DirectoryUser = { id: `a${people.size}`, name: 'Bench Admin', active: true, permissions: ['impersonate'], privilege: 100 };
   people.set(admin.id, admin);
   const client = store === 'memory' ? undefined : await redisClient();
   const app = express();
