@@ -28,15 +28,16 @@ export interface HostRow {
   errors: number;
 }
 
-interface Servers {
+export interface Servers {
   child: ChildProcess;
   targets: ServerTarget[];
 }
 
 const serverEntry = fileURLToPath(new URL('./host/server.ts', import.meta.url));
 
-function startServers(redisUrl?: string): Promise<Servers> {
-  const child = fork(serverEntry, [redisUrl ?? ''], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+/** The bench servers' process (`nodeOptions`: e.g. `--cpu-prof`, for bench/profile.ts). */
+export function startServers(redisUrl?: string, nodeOptions: string[] = []): Promise<Servers> {
+  const child = fork(serverEntry, [redisUrl ?? ''], { execArgv: ['--import', 'tsx', ...nodeOptions], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`bench servers exited with ${code}`)));
     child.on('message', (m: { type: string; targets?: ServerTarget[] }) => {
@@ -56,7 +57,8 @@ const cpu = (child: ChildProcess) =>
     child.send({ type: 'cpu' });
   });
 
-async function load(child: ChildProcess, t: ServerTarget, seconds: number) {
+/** Load one variant with autocannon; its throughput and the server process's CPU µs per request. */
+export async function load(child: ChildProcess, t: ServerTarget, seconds: number) {
   const write = t.variant === 'acting write (fsync)';
   const before = await cpu(child);
   const r = await autocannon({
@@ -81,7 +83,7 @@ const baselineOf = (t: ServerTarget, targets: ServerTarget[]) => {
 };
 
 export async function runHostBench({ quick = false, redisUrl }: { quick?: boolean; redisUrl?: string } = {}): Promise<HostRow[]> {
-  const rounds = quick ? 3 : 5;
+  const rounds = quick ? 3 : 7;
   const seconds = quick ? 1 : 4;
   const servers = await startServers(redisUrl);
   try {

@@ -22,7 +22,7 @@ console.log(`onbehalf benchmarks${quick ? ' (quick: tiny sizes, figures mean not
 
 const redis = await startRedis();
 try {
-  console.log(`1. Host overhead (autocannon, 10 connections, ${quick ? 3 : 5} interleaved rounds, all variants in one server process; ratios vs the host app without onbehalf on the same session store, round by round)`);
+  console.log(`1. Host overhead (autocannon, 10 connections, ${quick ? 3 : 7} interleaved rounds, all variants in one server process; ratios vs the host app without onbehalf on the same session store, round by round)`);
   const host = await runHostBench({ quick, redisUrl: redis.url });
   console.table(
     host.map((r) => ({
