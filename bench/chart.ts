@@ -38,7 +38,7 @@ export function hostOverheadSvg(rows: HostRow[], caption: string): string {
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, sans-serif">` +
     `<rect width="100%" height="100%" fill="#fff"/>` +
-    `<text x="12" y="20" font-size="14" font-weight="600">Throughput relative to the host app without onbehalf, same session store (median and spread of per-round ratios)</text>` +
+    `<text x="12" y="20" font-size="14" font-weight="600">Throughput vs the host app on the same session store (median; whisker: rounds)</text>` +
     line(1, '#495057') +
     line(0.97, '#2b8a3e') +
     line(0.9, '#e67700') +
