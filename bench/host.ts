@@ -5,7 +5,8 @@
 import autocannon from 'autocannon';
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { ServerTarget, StoreColumn } from './host/server.js';
+import type { ServerTarget } from './host/server.js';
+import { baselineColumn, type StoreColumn } from './host/variants.js';
 
 export interface HostRow {
   variant: string;
@@ -76,11 +77,8 @@ export async function load(child: ChildProcess, t: ServerTarget, seconds: number
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-/** The host app a row is compared with: the one on the same session store (node:http: the memory one). */
-const baselineOf = (t: ServerTarget, targets: ServerTarget[]) => {
-  const store = t.store === '-' ? 'memory' : t.store === 'redis cached' ? 'redis' : t.store;
-  return targets.find((h) => h.variant === 'host' && h.store === store)!;
-};
+/** The host app a row is compared with: the one on the same session store. */
+const baselineOf = (t: ServerTarget, targets: ServerTarget[]) => targets.find((h) => h.variant === 'host' && h.store === baselineColumn(t.store))!;
 
 export async function runHostBench({ quick = false, redisUrl }: { quick?: boolean; redisUrl?: string } = {}): Promise<HostRow[]> {
   const rounds = quick ? 3 : 7;

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startRedis } from '../test/helpers/redis.js';
 import { load, startServers } from './host.js';
+import { baselineColumn, type StoreColumn } from './host/variants.js';
 
 interface Profile {
   nodes: Array<{ id: number; hitCount: number; callFrame: { functionName: string; url: string; lineNumber: number } }>;
@@ -35,15 +36,18 @@ const seconds = Number(values.seconds);
 const where = (url: string) => url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*?\/(dist|bench)\//, '$1/');
 
 /** µs of self time per request, by function, for one variant under load. */
-async function profile(name: string, redisUrl: string | undefined): Promise<Map<string, number>> {
+async function profile(name: string): Promise<Map<string, number>> {
   const dir = mkdtempSync(join(tmpdir(), 'onbehalf-profile-'));
-  const { child, targets } = await startServers(redisUrl, ['--cpu-prof', '--cpu-prof-interval', '200', '--cpu-prof-dir', dir]);
+  // A fresh Redis for each run: the servers start an impersonation per admin, which a second run would find.
+  const redis = store === 'memory' ? undefined : await startRedis();
+  const { child, targets } = await startServers(redis?.url, ['--cpu-prof', '--cpu-prof-interval', '200', '--cpu-prof-dir', dir]);
   try {
-    const t = targets.find((x) => x.variant === name && x.store === (name === 'host' && store === 'redis cached' ? 'redis' : store));
+    const column = name === 'host' ? baselineColumn(store as StoreColumn) : store;
+    const t = targets.find((x) => x.variant === name && x.store === column);
     if (!t) throw new Error(`no variant "${name}" on store "${store}": ${targets.map((x) => `${x.variant} (${x.store})`).join(', ')}`);
     const warm = await load(child, t, 2);
     const run = await load(child, t, seconds);
-    console.log(`${name} (${store}): ${Math.round(run.rps)} req/s, ${run.cpuUsPerReq.toFixed(1)} CPU µs/req`);
+    console.log(`${name} (${t.store}): ${Math.round(run.rps)} req/s, ${run.cpuUsPerReq.toFixed(1)} CPU µs/req`);
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGTERM'); // the server exits on SIGTERM, so the profile is written
     await exited;
@@ -62,13 +66,13 @@ async function profile(name: string, redisUrl: string | undefined): Promise<Map<
   } finally {
     child.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
+    await redis?.stop(true);
   }
 }
 
-const redis = store === 'memory' ? undefined : await startRedis();
-try {
-  const a = await profile(variant, redis?.url);
-  const b = values.vs ? await profile(values.vs, redis?.url) : undefined;
+{
+  const a = await profile(variant);
+  const b = values.vs ? await profile(values.vs) : undefined;
   const total = (m: Map<string, number>) => [...m.values()].reduce((x, y) => x + y, 0);
   const rows = [...new Set([...a.keys(), ...(b?.keys() ?? [])])].map((fn) => ({
     function: fn,
@@ -81,6 +85,4 @@ try {
   console.table(top.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'number' ? v.toFixed(2) : v]))));
   const own = (m: Map<string, number>) => [...m].filter(([k]) => k.includes('dist/server/')).reduce((x, [, v]) => x + v, 0);
   console.log(`onbehalf's own functions (dist/server): ${own(a).toFixed(2)} µs/req${b ? ` vs ${own(b).toFixed(2)}` : ''}`);
-} finally {
-  await redis?.stop(true);
 }

@@ -4,11 +4,11 @@
  * ±5 % on this machine with identical code). bench/host.ts loads one port at a time and reads this
  * process's CPU time around each load over IPC.
  *
- * Two columns, each with its own baseline: the memory column is a host app on express-session's
- * MemoryStore with onbehalf's memoryStore(); the Redis column is the host app as several instances
- * run it (README, "Running several instances"): sessions in Redis through redisSessionStore(), and
- * onbehalf's redisStore() on the same client (plain, and with its opt-in cache). onbehalf is the built library (dist/), as a host
- * installs it; `npm run bench` builds it first.
+ * Two baselines: the memory column is a host app on express-session's MemoryStore with
+ * onbehalf's memoryStore(); the Redis column is the host app as several instances run it (README,
+ * "Running several instances"): sessions in Redis through redisSessionStore(), and onbehalf's
+ * redisStore() on the same client, plain and (column 'redis cached') with its opt-in cache.
+ * onbehalf is the built library (dist/), as a host installs it; `npm run bench` builds it first.
  */
 import express from 'express';
 import session from 'express-session';
@@ -30,10 +30,8 @@ import {
   type DirectoryUser,
   type ImpersonationStore,
 } from '../../dist/server/index.js';
-import { VARIANTS, type Variant } from './variants.js';
+import { baselineColumn, VARIANTS, type StoreColumn, type Variant } from './variants.js';
 
-/** 'redis cached': the Redis column with redisStore({ cacheTtlMs: 1000 }), against the same host baseline. */
-export type StoreColumn = 'memory' | 'redis' | 'redis cached';
 
 export interface ServerTarget {
   variant: Variant;
@@ -87,7 +85,7 @@ async function hostApp(variant: Variant, store: StoreColumn): Promise<ServerTarg
       resave: false,
       saveUninitialized: false,
       cookie: { httpOnly: true, sameSite: 'lax' },
-      store: client && redisSessionStore({ client, prefix: `bench:sess:${variant}:` }),
+      store: client && redisSessionStore({ client, prefix: `bench:sess:${variant}:${store}:` }),
     }),
   );
   // Every variant serves the same user (the subject), signed in directly or worked on behalf of.
@@ -146,8 +144,8 @@ async function main() {
   });
   targets.push({ variant: 'node:http', store: '-', port: await listen(bare), cookie: '' });
   for (const store of redisUrl ? (['memory', 'redis', 'redis cached'] as const) : (['memory'] as const)) {
-    // The cached column shares the Redis column's host baseline.
-    for (const variant of VARIANTS.slice(store === 'redis cached' ? 2 : 1)) targets.push(await hostApp(variant, store));
+    // A column with another column's baseline has no host app of its own.
+    for (const variant of VARIANTS.slice(baselineColumn(store) === store ? 1 : 2)) targets.push(await hostApp(variant, store));
   }
   send({ type: 'ready', targets });
 }
