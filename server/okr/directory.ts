@@ -41,6 +41,12 @@ export interface OkrDirectory {
    * (what `hasPrivateObjectives` scans). May be slow; it is not on the `can()` path.
    */
   okrsNaming(userId: string): Iterable<Okr>;
+  /**
+   * Optional: a number that changes on every write. The model then keeps answers that scan
+   * (`hasPrivateObjectives`, asked on every request while acting) until it changes. Omit it
+   * and every question is answered afresh.
+   */
+  readonly version?: number;
 }
 
 /** What {@link memoryDirectory} is filled with: plain objects, kept by reference. */
@@ -158,6 +164,8 @@ export function memoryDirectory(data: DirectoryData): MemoryDirectory {
   const okrsOwned = new Index(); // user → OKRs
   const reports = new Index(); // manager → direct reports
   let naming: Map<string, Set<Okr>> | undefined;
+  /** Bumped by every put: each write (and each restore of a refused one) goes through one. */
+  let version = 0;
 
   const invalid = (id: string, what: string): never => {
     throw new OkrError('INVALID_DATA', `${id}: ${what}`, id);
@@ -179,6 +187,7 @@ export function memoryDirectory(data: DirectoryData): MemoryDirectory {
       reports.add(user.managerId, user.id);
     }
     users.set(user.id, user);
+    version++;
     return user;
   };
 
@@ -189,6 +198,7 @@ export function memoryDirectory(data: DirectoryData): MemoryDirectory {
     for (const u of [...org.owners, ...org.members]) orgMembers.add(org.id, u);
     orgs.set(org.id, org);
     if (!teamOwnerOrgs.has(org.id)) teamOwnerOrgs.set(org.id, new Map());
+    version++;
     return org;
   };
   const dropOrg = (org: Org) => {
@@ -211,6 +221,7 @@ export function memoryDirectory(data: DirectoryData): MemoryDirectory {
       perUser.set(u, (perUser.get(u) ?? 0) + 1);
     }
     teams.set(team.id, team);
+    version++;
     return team;
   };
   const dropTeam = (team: Team) => {
@@ -290,6 +301,7 @@ export function memoryDirectory(data: DirectoryData): MemoryDirectory {
     okrs.set(okr.id, okr);
     if (Object.getPrototypeOf(okr) === Object.prototype) Reflect.setPrototypeOf(okr, stamp);
     indexNaming(okr, true);
+    version++;
     return okr;
   };
   const dropOkr = (okr: Okr) => {
@@ -389,6 +401,9 @@ export function memoryDirectory(data: DirectoryData): MemoryDirectory {
       putOkr(old);
       cover(old, new Set());
       return old;
+    },
+    get version() {
+      return version;
     },
     get size() {
       return { users: users.size, orgs: orgs.size, teams: teams.size, okrs: okrs.size };

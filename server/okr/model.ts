@@ -43,12 +43,27 @@ export function okrModel(directory: OkrDirectory, settings: OkrSettings = {}): O
     throw new OkrError('INVALID_DATA', `managerScope must be 'direct' or 'chain'`);
   }
   const env: Env = { dir: directory, settings: resolved };
+  // hasPrivateObjectives scans the user's OKRs and runs on every acting request: its answers
+  // are kept until the directory's version changes (directories without one are asked afresh).
+  const scan = (userId: string) => {
+    userOf(env, userId);
+    return hasPrivateObjectives(directory, userId);
+  };
+  const privateAnswers = new Map<string, boolean>();
+  let answersOf: number | undefined;
   return {
     can: makeCan(env),
     explain: makeExplain(env),
     hasPrivateObjectives(userId) {
-      userOf(env, userId);
-      return hasPrivateObjectives(directory, userId);
+      const version = directory.version;
+      if (version === undefined) return scan(userId);
+      if (version !== answersOf) {
+        privateAnswers.clear();
+        answersOf = version;
+      }
+      let has = privateAnswers.get(userId);
+      if (has === undefined) privateAnswers.set(userId, (has = scan(userId)));
+      return has;
     },
     cloneDestination: (userId, okr) => cloneDestination(okrCtx(env, userId, 'clone', okr)),
     directory,

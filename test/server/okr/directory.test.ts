@@ -91,6 +91,7 @@ describe('memoryDirectory', () => {
   it('addOkr checks parents and indexes the new OKR', () => {
     const directory = memoryDirectory(fixtureData());
     const model = okrModel(directory);
+    expect(model.hasPrivateObjectives('tina')).toBe(false);
     expect(() => directory.addOkr({ id: 'kr-x', orgId: 'acme', kind: 'key-result', level: 'individual', title: 'x', owners: ['tina'], creatorId: 'tina', objectiveId: 'ghost', status: 'open' })).toThrow(/unknown objectiveId/);
     expect(directory.okr('kr-x')).toBeUndefined();
     directory.addOkr({ id: 'kr-x', orgId: 'acme', kind: 'key-result', level: 'individual', title: 'x', owners: ['tina'], creatorId: 'tina', objectiveId: 'o-private', status: 'open' });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { memoryDirectory, okrModel } from '../../../server/okr/index.js';
+import { memoryDirectory, okrModel, type OkrDirectory } from '../../../server/okr/index.js';
 import { fixtureData, fixtureModel } from './fixture.js';
 
 /** One block per rule of BRIEF §3; each fails if its rule is removed from the model. */
@@ -298,6 +298,26 @@ describe('P14 working on behalf: W4 uses P10', () => {
     directory.updateOkr('o-private', { private: false });
     directory.updateOkr('kr-private', { owners: ['tina'] });
     expect(m.hasPrivateObjectives('ashley')).toBe(false);
+  });
+  it('scans a user’s OKRs once between writes of a versioned directory, and on every question without a version', () => {
+    const { directory } = fixtureModel();
+    const counted = (version: PropertyDescriptor) => {
+      const dir = Object.create(directory, {
+        okrsNaming: { value: (id: string) => (dir.scans++, directory.okrsNaming(id)) },
+        scans: { value: 0, writable: true },
+        version,
+      }) as OkrDirectory & { scans: number };
+      return { dir, m: okrModel(dir) };
+    };
+    const versioned = counted({ get: () => directory.version });
+    for (let i = 0; i < 3; i++) expect(versioned.m.hasPrivateObjectives('oscar')).toBe(false);
+    expect(versioned.dir.scans).toBe(1);
+    directory.updateOkr('o-private', { privateTo: ['lisa', 'tom', 'oscar'] });
+    expect(versioned.m.hasPrivateObjectives('oscar')).toBe(true);
+    expect(versioned.dir.scans).toBe(2);
+    const unversioned = counted({ value: undefined });
+    for (let i = 0; i < 3; i++) expect(unversioned.m.hasPrivateObjectives('oscar')).toBe(true);
+    expect(unversioned.dir.scans).toBe(3);
   });
   // Every check running as the subject is tested on the guard (test/server/guard).
 });
