@@ -5,7 +5,12 @@
  */
 export type Maybe<T> = T | Promise<T>;
 
-const isThenable = <T>(v: Maybe<T>): v is Promise<T> => typeof (v as Promise<T> | undefined)?.then === 'function';
+/**
+ * Whether `v` is a promise (any thenable). Strings, numbers, booleans and null are settled without
+ * a property lookup: this runs several times per acting request, on values of many shapes.
+ */
+const isThenable = <T>(v: Maybe<T>): v is Promise<T> =>
+  (typeof v === 'object' || typeof v === 'function') && v !== null && typeof (v as Promise<T>).then === 'function';
 
 /** `f(v)` (named so no module namespace looks like a promise), now if `v` is a value, later if it is a promise. */
 export function andThen<T, U>(v: Maybe<T>, f: (value: T) => Maybe<U>): Maybe<U> {

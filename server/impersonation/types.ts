@@ -52,7 +52,10 @@ export interface ImpersonationRecord {
 export interface ImpersonationStore {
   /** Save a new session unless the actor already has one. Returns false when they do. */
   create(record: ImpersonationRecord): Promise<boolean>;
-  /** Read on every request of an acting session: a synchronous answer spares a microtask. */
+  /**
+   * Read on every request of an acting session: a synchronous answer spares a microtask. The
+   * caller only reads the record; the built-in stores hand out frozen records, with no copy.
+   */
   get(id: string): MaybePromise<ImpersonationRecord | undefined>;
   /** Record activity for the idle timeout. */
   touch(id: string, at: number): Promise<void>;

@@ -1,5 +1,5 @@
 import type { ImpersonationRecord, ImpersonationStore } from '../types.js';
-import { copyRecord as copy } from './copy.js';
+import { frozenRecord, seenAt } from './frozen.js';
 
 /**
  * Impersonation sessions in this process's memory: the default, right for one instance.
@@ -8,23 +8,22 @@ import { copyRecord as copy } from './copy.js';
 export function memoryStore(): ImpersonationStore & { readonly kind: 'memory' } {
   const byId = new Map<string, ImpersonationRecord>();
   const byActor = new Map<string, string>();
-  // Records are copied in and out so callers can't change the stored state by mutating them.
+  // Records are copied in and frozen: handed out as they are, and no caller can change them.
   return {
     kind: 'memory',
     async create(record) {
       // Check and set in one synchronous step: racing starts of one actor leave exactly one.
       if (byActor.has(record.actorId)) return false;
       byActor.set(record.actorId, record.id);
-      byId.set(record.id, copy(record));
+      byId.set(record.id, frozenRecord(record));
       return true;
     },
     get(id) {
-      const r = byId.get(id);
-      return r && copy(r);
+      return byId.get(id);
     },
     async touch(id, at) {
       const r = byId.get(id);
-      if (r && at > r.lastSeenAt) r.lastSeenAt = at;
+      if (r && at > r.lastSeenAt) byId.set(id, seenAt(r, at));
     },
     async end(id) {
       const r = byId.get(id);
@@ -34,9 +33,7 @@ export function memoryStore(): ImpersonationStore & { readonly kind: 'memory' } 
       return r;
     },
     async list(filter = {}) {
-      return [...byId.values()]
-        .filter((r) => (!filter.actorId || r.actorId === filter.actorId) && (!filter.subjectId || r.subjectId === filter.subjectId))
-        .map(copy);
+      return [...byId.values()].filter((r) => (!filter.actorId || r.actorId === filter.actorId) && (!filter.subjectId || r.subjectId === filter.subjectId));
     },
   };
 }

@@ -1,5 +1,5 @@
 import type { ImpersonationRecord } from '../types.js';
-import { copyRecord } from './copy.js';
+import { frozenRecord, seenAt } from './frozen.js';
 
 /** The second connection the cache listens on: a node-redis v5 client, as `client.duplicate()` makes it. */
 export interface SubscriberClient {
@@ -82,7 +82,7 @@ export function recordCache({ subscriber, channel, ttlMs, now, warn }: RecordCac
         entries.delete(id);
         return undefined;
       }
-      return copyRecord(e.record);
+      return e.record;
     },
     /** Read through `read`, keeping the answer only when no end can have been missed meanwhile. */
     async fill(id: string, read: () => Promise<ImpersonationRecord | undefined>) {
@@ -91,14 +91,14 @@ export function recordCache({ subscriber, channel, ttlMs, now, warn }: RecordCac
       if (record && trusted && generation === before) {
         const at = now();
         if (entries.size >= PRUNE_ABOVE) prune(at);
-        entries.set(id, { record: copyRecord(record), until: at + ttlMs });
+        entries.set(id, { record: frozenRecord(record), until: at + ttlMs });
       }
       return record;
     },
     /** This instance moved `lastSeenAt` forward in Redis. */
     touched(id: string, at: number) {
       const e = entries.get(id);
-      if (e && at > e.record.lastSeenAt) e.record.lastSeenAt = at;
+      if (e && at > e.record.lastSeenAt) e.record = seenAt(e.record, at);
     },
     /** This instance ended it: drop it now, before its own message comes back. */
     drop: ended,

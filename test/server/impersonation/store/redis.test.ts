@@ -330,8 +330,11 @@ describe('redisStore({ cacheTtlMs }): live records held in memory, dropped when 
     await subscribed(store, r.id);
     await store.touch(r.id, r.lastSeenAt + 5_000);
     expect((await store.get(r.id))!.lastSeenAt).toBe(r.lastSeenAt + 5_000);
-    // A caller that mutates what it got changes nothing held.
-    (await store.get(r.id))!.subject.name = 'changed';
+    // What the cache hands out is frozen: a caller can't change what it holds.
+    const held = (await store.get(r.id))!;
+    expect(() => {
+      held.subject.name = 'changed';
+    }).toThrow(TypeError);
     expect((await store.get(r.id))!.subject.name).toBe(r.subject.name);
     expect(await store.end(r.id)).toBeDefined();
     expect(await store.get(r.id)).toBeUndefined();
