@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { deadlines } from './deadline.js';
 import { isRedisUnavailable, RedisUnavailableError } from './errors.js';
 
 /**
@@ -17,26 +18,22 @@ export type SendCommand = <T = unknown>(args: string[]) => Promise<T>;
 
 /**
  * Send raw commands that fail fast: at once when the client is not connected (node-redis would
- * otherwise queue them until Redis returns, hanging the request), after `timeoutMs` when Redis
- * doesn't answer. Unavailability surfaces as `RedisUnavailableError`; other errors as they are.
+ * otherwise queue them until Redis returns, hanging the request), and when Redis has not answered
+ * within `timeoutMs` (see `deadlines`). Unavailability surfaces as `RedisUnavailableError`; other
+ * errors as they are.
  */
 export function commandSender(client: RedisCommandClient, timeoutMs = DEFAULT_COMMAND_TIMEOUT_MS): SendCommand {
-  return async <T>(args: string[]) => {
-    if (!client.isReady) throw new RedisUnavailableError(new Error('Redis is not connected.'));
-    // Our own timer: node-redis's `timeout` option stops counting once the command is written to
-    // the socket, so a server that hangs with the connection open would hang the request forever.
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new RedisUnavailableError(new Error(`Redis did not answer ${args[0]} within ${timeoutMs} ms.`))), timeoutMs);
-    });
+  const unavailable = (err: unknown) => (err instanceof RedisUnavailableError || !isRedisUnavailable(err) ? err : new RedisUnavailableError(err));
+  const bound = deadlines(timeoutMs, unavailable);
+  return <T>(args: string[]) => {
+    if (!client.isReady) return Promise.reject(new RedisUnavailableError(new Error('Redis is not connected.')));
+    let answer: Promise<unknown>;
     try {
-      return (await Promise.race([client.sendCommand(args), timeout])) as T;
+      answer = client.sendCommand(args);
     } catch (err) {
-      if (isRedisUnavailable(err)) throw err instanceof RedisUnavailableError ? err : new RedisUnavailableError(err);
-      throw err;
-    } finally {
-      clearTimeout(timer);
+      return Promise.reject(unavailable(err));
     }
+    return bound(answer as Promise<T>, args[0]);
   };
 }
 

@@ -1,6 +1,6 @@
 import { RedisStore } from 'connect-redis';
 import { DEFAULT_COMMAND_TIMEOUT_MS } from './commands.js';
-import { RedisUnavailableError } from './errors.js';
+import { deadlines } from './deadline.js';
 
 /** Options of `redisSessionStore()`. */
 export interface RedisSessionStoreOptions {
@@ -8,31 +8,34 @@ export interface RedisSessionStoreOptions {
   client: object;
   /** Prefix of the session keys. Default `'sess:'` (connect-redis's). */
   prefix?: string;
-  /** A session read or write that gets no answer within this many ms fails (503). Default 2000. */
+  /** A session read or write with no answer after this many ms (checked every quarter of it) fails (503). Default 2000. */
   commandTimeoutMs?: number;
   /** Session lifetime in Redis, in seconds, when the cookie has no `maxAge`. Default 86400 (connect-redis's). */
   ttl?: number;
 }
 
 /**
- * The client, with every command it returns a promise for bounded by `ms`. node-redis's own
- * command timeout stops counting once a command is written, so a Redis that hangs with the
- * connection open would otherwise hang every request at the session layer.
+ * The client, with every command it returns a promise for bounded by `ms` (see `deadlines`):
+ * node-redis's own command timeout stops counting once a command is written, so a Redis that
+ * hangs with the connection open would otherwise hang every request at the session layer.
+ * Each method is wrapped once, on first use.
  */
 function bounded<T extends object>(client: T, ms: number): T {
+  const bound = deadlines(ms);
+  const wrapped = new Map<PropertyKey, unknown>();
   return new Proxy(client, {
     get(target, prop) {
       const value = Reflect.get(target, prop);
       if (typeof value !== 'function') return value;
-      return (...args: unknown[]) => {
-        const result: unknown = value.apply(target, args);
-        if (!(result instanceof Promise)) return result;
-        let timer: NodeJS.Timeout | undefined;
-        const timeout = new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new RedisUnavailableError(new Error(`Redis did not answer within ${ms} ms.`))), ms);
-        });
-        return Promise.race([result, timeout]).finally(() => clearTimeout(timer));
-      };
+      let fn = wrapped.get(prop);
+      if (!fn) {
+        fn = (...args: unknown[]) => {
+          const result: unknown = value.apply(target, args);
+          return result instanceof Promise ? bound(result, String(prop)) : result;
+        };
+        wrapped.set(prop, fn);
+      }
+      return fn;
     },
   });
 }

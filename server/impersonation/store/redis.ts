@@ -17,7 +17,7 @@ export interface RedisStoreOptions {
    * Redis removes what nobody ended (all instances down). Default 5 minutes.
    */
   expiryGraceMs?: number;
-  /** A command that gets no answer within this many ms rejects (the request gets 503). Default 2000. */
+  /** A command with no answer after this many ms (checked every quarter of it) rejects, and the request gets 503. Default 2000. */
   commandTimeoutMs?: number;
   /** Clock the TTLs are computed with: pass the same as `onBehalf({ now })`. Default `Date.now`. */
   now?: () => number;
@@ -104,7 +104,7 @@ export function redisStore(options: RedisStoreOptions): ImpersonationStore & { r
   };
   const parse = ([record, seen]: Stored): ImpersonationRecord | undefined =>
     record === null ? undefined : { ...(JSON.parse(record) as ImpersonationRecord), lastSeenAt: Number(seen) };
-  const read = async (id: string) => parse(await send<Stored>(['HMGET', key.session(id), 'record', 'seen']));
+  const read = (id: string) => send<Stored>(['HMGET', key.session(id), 'record', 'seen']).then(parse);
   const cache =
     cacheTtlMs > 0 ? recordCache({ subscriber: duplicate!.call(client), channel: `${prefix}ended`, ttlMs: cacheTtlMs, now, warn }) : undefined;
 
