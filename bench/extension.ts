@@ -4,9 +4,8 @@
  * - picker: with 100 000 users in the host's directory, a search's round trip
  *   (popup → content script → host → back) and keystroke → results shown (with the 200 ms debounce).
  */
-import type { Page } from 'puppeteer-core';
 import { buildExtension } from '../extension/build.mjs';
-import { enableHost, launchChromium, signIn, startThroughHostApi, tabIdOf, type ExtensionBrowser } from '../test/extension/chromium.js';
+import { actingTab, enableHost, launchChromium, signIn, tabIdOf, type ExtensionBrowser } from '../test/extension/chromium.js';
 import { ADMIN, ASHLEY, DEFAULT_USERS, manyUsers, startTestHost, type TestHost } from '../test/extension/host.js';
 
 export interface Stat {
@@ -28,15 +27,8 @@ const stat = (xs: number[]): Stat => {
   return { median: round(s[Math.floor(s.length / 2)]), min: round(s[0]), max: round(s[s.length - 1]), n: s.length };
 };
 
-async function startActing(page: Page, userId: string) {
-  const status = await startThroughHostApi(page, userId, 'Benchmarking the extension banner');
-  if (status !== 200) throw new Error(`start answered ${status}`);
-}
-
 async function bannerTimes(eb: ExtensionBrowser, host: TestHost, runs: number): Promise<number[]> {
-  const page = await eb.browser.newPage();
-  await signIn(page, host.origin, ADMIN.id);
-  await startActing(page, ASHLEY.id);
+  const page = await actingTab(eb.browser, host.origin, ADMIN.id, ASHLEY.id);
   // Page world: note DOMContentLoaded and when the banner is in the page with its size laid out
   // (it is painted in the next frame).
   // A string, not a function: tsx's name helpers don't exist in the page.

@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import type {} from 'express-session';
-import type { AuditEvent, EndCause, ReasonRules, SessionView } from '../../shared/index.js';
+import type { AuditEvent, EndCause, Person, ReasonRules, SessionView } from '../../shared/index.js';
 
 type MaybePromise<T> = T | Promise<T>;
 
@@ -32,8 +32,8 @@ export interface ImpersonationRecord {
   id: string;
   actorId: string;
   subjectId: string;
-  actor: { id: string; name: string; email?: string };
-  subject: { id: string; name: string; email?: string };
+  actor: Person;
+  subject: Person;
   reason: string;
   ticket?: string;
   readOnly: boolean;
@@ -107,9 +107,9 @@ export interface Acting {
   active: true;
   /** The subject: who the app must treat this request as. */
   userId: string;
-  subject: { id: string; name: string; email?: string };
+  subject: Person;
   /** The true actor, for audit and activity feeds ("by Avery on behalf of Ashley"). */
-  actor: { id: string; name: string; email?: string };
+  actor: Person;
   reason: string;
   ticket?: string;
   sessionId: string;

@@ -4,13 +4,13 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { BANNER, DEFAULT_REASON_RULES, ELIGIBILITY_MESSAGES } from '../../shared/index.js';
 import { buildExtension } from '../../extension/build.mjs';
 import {
+  actingTab,
   enableHost,
   hostStatus,
   launchChromium,
   openPopup,
   probe,
   signIn,
-  startThroughHostApi,
   tabIdOf,
   topElementAtExit,
   waitForBanner,
@@ -298,10 +298,7 @@ describe('extension in Chromium', () => {
   }, 40_000);
 
   test('revoked elsewhere: the banner leaves when the admin comes back to the tab', async () => {
-    const page = await eb.browser.newPage();
-    await signIn(page, enabled.origin, ADMIN.id);
-    expect(await startThroughHostApi(page, ASHLEY.id)).toBe(200);
-    await page.reload();
+    const page = await actingTab(eb.browser, enabled.origin, ADMIN.id, ASHLEY.id);
     await waitForBanner(eb, page, true);
     expect(await enabled.ob.revoke({ subjectId: ASHLEY.id })).toBe(1);
     await eb.extPage.bringToFront();
@@ -312,10 +309,7 @@ describe('extension in Chromium', () => {
   });
 
   test('no banner on a host that is not enabled', async () => {
-    const page = await eb.browser.newPage();
-    await signIn(page, notEnabled.origin, ADMIN.id);
-    expect(await startThroughHostApi(page, ASHLEY.id)).toBe(200);
-    await page.reload();
+    const page = await actingTab(eb.browser, notEnabled.origin, ADMIN.id, ASHLEY.id);
     expect((await hostStatus(page)).active).toBe(true);
     await sleep(1500);
     expect(await page.$('onbehalf-banner')).toBeNull();
@@ -327,10 +321,7 @@ describe('extension in Chromium', () => {
   });
 
   test('where the host renders its own banner there is one banner; if the page removes it, the extension shows its own', async () => {
-    const page = await eb.browser.newPage();
-    await signIn(page, withServerBanner.origin, ADMIN.id);
-    expect(await startThroughHostApi(page, ASHLEY.id)).toBe(200);
-    await page.reload();
+    const page = await actingTab(eb.browser, withServerBanner.origin, ADMIN.id, ASHLEY.id);
     await page.waitForSelector('[data-onbehalf-banner]');
     await sleep(1500);
     expect((await probe(eb, page)).mounted).toBe(false);

@@ -101,7 +101,7 @@ export async function signIn(page: Page, origin: string, userId: string) {
 }
 
 /** Start through the host's own API from the page, as its server-side UI would (no extension involved). */
-export function startThroughHostApi(page: Page, userId: string, reason = 'Started from the host app itself'): Promise<number> {
+function startThroughHostApi(page: Page, userId: string, reason = 'Started from the host app itself'): Promise<number> {
   return page.evaluate(
     async (userId, reason) => {
       const { csrfToken } = await (await fetch('/onbehalf/status')).json();
@@ -115,4 +115,14 @@ export function startThroughHostApi(page: Page, userId: string, reason = 'Starte
     userId,
     reason,
   );
+}
+
+/** A new tab on `origin` where the admin already acts for `userId` (started through the host's own API), reloaded. */
+export async function actingTab(browser: Browser, origin: string, adminId: string, userId: string): Promise<Page> {
+  const page = await browser.newPage();
+  await signIn(page, origin, adminId);
+  const status = await startThroughHostApi(page, userId);
+  if (status !== 200) throw new Error(`starting through the host's API answered ${status}`);
+  await page.reload();
+  return page;
 }
