@@ -107,8 +107,9 @@ export interface Acting {
   active: true;
   /** The subject: who the app must treat this request as. */
   userId: string;
+  /** Read-only: with the built-in stores' in-memory records it is the record's own object, frozen. */
   subject: Person;
-  /** The true actor, for audit and activity feeds ("by Avery on behalf of Ashley"). */
+  /** The true actor, for audit and activity feeds ("by Avery on behalf of Ashley"). Read-only, like `subject`. */
   actor: Person;
   reason: string;
   ticket?: string;
