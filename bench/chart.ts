@@ -31,7 +31,8 @@ export function hostOverheadSvg(rows: HostRow[], caption: string): string {
         `<rect x="${left}" y="${y + 6}" width="${Math.max(1, x(v) - left)}" height="${rowH - 12}" fill="${color}" rx="3"/>` +
         // The rounds' spread, as a whisker.
         `<line x1="${x(r.vsHostMin)}" x2="${x(r.vsHostMax)}" y1="${y + rowH / 2}" y2="${y + rowH / 2}" stroke="#212529"/>` +
-        `<text x="${Math.max(x(v), x(r.vsHostMax)) + 6}" y="${y + 19}" font-size="12">${(v * 100).toFixed(1)}%</text>`
+        // A white halo, so the target lines don't run through the figure.
+        `<text x="${Math.max(x(v), x(r.vsHostMax)) + 6}" y="${y + 19}" font-size="12" stroke="#fff" stroke-width="4" paint-order="stroke">${(v * 100).toFixed(1)}%</text>`
       );
     })
     .join('');
