@@ -2,6 +2,7 @@ import { RedisUnavailableError } from './errors.js';
 
 /** A promise waiting for Redis, and how to give up on it. */
 interface Waiting {
+  /** On the monotonic clock (`performance.now()`): a wall-clock jump neither fires nor delays it. */
   deadline: number;
   what: string;
   fail(err: Error): void;
@@ -21,7 +22,7 @@ export function deadlines(timeoutMs: number, mapError: (err: unknown) => unknown
   const waiting = new Set<Waiting>();
   let watchdog: NodeJS.Timeout | undefined;
   function check() {
-    const now = Date.now();
+    const now = performance.now();
     for (const w of waiting) {
       if (now < w.deadline) continue;
       waiting.delete(w);
@@ -34,7 +35,7 @@ export function deadlines(timeoutMs: number, mapError: (err: unknown) => unknown
   }
   return <T>(answer: Promise<T>, what: string): Promise<T> =>
     new Promise<T>((resolve, reject) => {
-      const w: Waiting = { deadline: Date.now() + timeoutMs, what, fail: reject };
+      const w: Waiting = { deadline: performance.now() + timeoutMs, what, fail: reject };
       waiting.add(w);
       watchdog ??= setInterval(check, Math.max(timeoutMs / 4, 5)).unref();
       answer.then(
