@@ -11,7 +11,7 @@ import { leaveActing } from './session.js';
 import type { ImpersonationRecord } from './types.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-export const isSafeMethod = (method: string) => SAFE_METHODS.has(method);
+const isSafeMethod = (method: string) => SAFE_METHODS.has(method);
 
 /** Idle activity is written at most this often per session: precise enough, and one write less per request. */
 const TOUCH_EVERY_MS = 1_000;

@@ -30,7 +30,7 @@ describe('memoryStore', () => {
     expect(() => {
       got.lastSeenAt = 9_999;
     }).toThrow(TypeError);
-    expect((await store.list())[0]).toEqual({ ...record() });
+    expect((await store.list())[0]).toEqual(record());
     expect(await store.get('s1')).toEqual(record());
   });
 
