@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { launchChromium } from '../test/helpers/browser.js';
-import { createDemoApp } from '../server/demo/app.js';
+import { createDemoApp } from '../examples/contoso-goals/app.js';
 
 const out = resolve(process.env.OUT ?? 'docs/img');
 // The seed's "today": the pictures don't change with the day they are taken.

@@ -1,9 +1,8 @@
 import type { Store as RateLimitStore } from 'express-rate-limit';
 import type { Store } from 'express-session';
 import { createClient } from 'redis';
-import { redisStore } from '../impersonation/store/redis.js';
-import type { ImpersonationStore } from '../impersonation/types.js';
-import { redisRateLimitStore, redisSessionStore } from '../redis/index.js';
+import { redisStore, type ImpersonationStore } from '../../server/index.js';
+import { redisRateLimitStore, redisSessionStore } from '../../server/redis/index.js';
 
 export interface RedisBackends {
   /** express-session store (connect-redis 9, with a time limit on every call). */

@@ -126,7 +126,7 @@ describe('OKR actions are guarded by the permission model, for the effective use
     expect(r.headers.get('location')).toBe('/okrs/kr-opps');
     const feed = (await morgan.get('/activity')).text;
     expect(feed).toContain('<strong>Morgan Manager</strong> commented on');
-    expect(feed).toContain('Nice work, &#60;b&#62;team&#60;/b&#62;');
+    expect(feed).toContain('Nice work, &lt;b&gt;team&lt;/b&gt;');
     expect(feed).not.toContain('<b>team</b>');
   });
 
@@ -236,7 +236,7 @@ describe('bad input on every route: 4xx with a clear message, no state change', 
 
 describe('seed', () => {
   it('is deterministic and wires W4 from the OKR model: only Priya has private objectives', async () => {
-    const { demoSeed } = await import('../../../server/demo/seed.js');
+    const { demoSeed } = await import('../../../examples/contoso-goals/seed.js');
     expect(JSON.stringify(demoSeed())).toBe(JSON.stringify(demoSeed()));
     const withPrivate = d.demo.state.users.filter((u) => d.demo.state.model.hasPrivateObjectives(u.id)).map((u) => u.id);
     expect(withPrivate).toEqual(['priya']);

@@ -3,8 +3,7 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import { csrfSync } from 'csrf-sync';
 import { z } from 'zod';
 import { hasControlCharacters } from '../../shared/index.js';
-import { CSRF_TOKEN_BYTES, csrfTokenFromRequest, isSameOrigin } from '../impersonation/csrf.js';
-import type { OnBehalf } from '../impersonation/index.js';
+import { CSRF_TOKEN_BYTES, csrfTokenFromRequest, isSameOrigin, type OnBehalf } from '../../server/index.js';
 import { bodyOf } from './forms.js';
 import type { Viewer } from './layout.js';
 import { DemoError, done } from './respond.js';

@@ -3,7 +3,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError, DEVELOPMENT_SECRET, demoConfig } from '../../../server/demo/config.js';
+import { ConfigError, DEVELOPMENT_SECRET, demoConfig } from '../../../examples/contoso-goals/config.js';
 import { Client } from '../../helpers/http.js';
 import { freePort } from '../../helpers/redis.js';
 
@@ -12,10 +12,10 @@ afterAll(async () => {
   for (const d of dirs) await rm(d, { recursive: true, force: true });
 });
 
-/** Run `server/demo/main.ts` for real (tsx); once it prints `until`, run `whileUp`, then stop it with SIGTERM. */
+/** Run `examples/contoso-goals/main.ts` for real (tsx); once it prints `until`, run `whileUp`, then stop it with SIGTERM. */
 function runMain(env: Record<string, string>, until: RegExp, whileUp: () => Promise<void> = async () => {}): Promise<{ code: number | null; out: string }> {
   return new Promise((done) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/demo/main.ts'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'examples/contoso-goals/main.ts'], {
       cwd: resolve(import.meta.dirname, '../../..'),
       env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,4 +1,7 @@
-import { escapeHtml } from '../impersonation/html.js';
+const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '`': '&#96;' };
+
+/** Text safe in element content and in quoted attribute values. */
+const escapeText = (value: unknown) => String(value).replace(/[&<>"'`]/g, (c) => ENTITIES[c]);
 
 /** Markup that is already safe: only {@link html} and {@link raw} make one. */
 export class Html {
@@ -15,7 +18,7 @@ function render(value: unknown): string {
   if (value instanceof Html) return value.value;
   if (Array.isArray(value)) return value.map(render).join('');
   if (value === undefined || value === null || value === false) return '';
-  return escapeHtml(value);
+  return escapeText(value);
 }
 
 /**

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createDemoApp, type DemoApp, type DemoAppOptions } from '../../../server/demo/app.js';
+import { createDemoApp, type DemoApp, type DemoAppOptions } from '../../../examples/contoso-goals/app.js';
 import { Client } from '../../helpers/http.js';
 
 export interface RunningDemo {

@@ -1,6 +1,6 @@
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { redisBackends, type RedisBackends } from '../../../server/demo/redis.js';
+import { redisBackends, type RedisBackends } from '../../../examples/contoso-goals/redis.js';
 import { startRedis, type RedisProcess } from '../../helpers/redis.js';
 import { startDemo, type RunningDemo } from './start-demo.js';
 
