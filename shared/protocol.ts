@@ -117,7 +117,7 @@ export const END_CAUSES = ['exit', 'expired', 'idle', 'revoked', 'logout', 'inel
 export type EndCause = (typeof END_CAUSES)[number];
 
 /** Audit event types. */
-export const AUDIT_TYPES = ['started', 'denied', 'ended', 'action'] as const;
+export const AUDIT_TYPES = ['started', 'denied', 'ended', 'action', 'outcome'] as const;
 export type AuditType = (typeof AUDIT_TYPES)[number];
 
 /**
@@ -139,10 +139,12 @@ export const auditEventSchema = z.object({
   code: z.string().optional(),
   /** ended: the cause. */
   cause: z.enum(END_CAUSES).optional(),
-  /** action: the request. */
+  /** action (written before the host's handler runs) and outcome: the request. */
   method: z.string().optional(),
   path: z.string().optional(),
+  /** outcome: the answer's status, and the id of the `action` it answers. */
   status: z.number().optional(),
+  actionId: z.string().optional(),
   readOnly: z.boolean().optional(),
 });
 export type AuditEvent = z.infer<typeof auditEventSchema>;

@@ -3,7 +3,7 @@ import type { AuditEvent } from '../../shared/index.js';
 /** CSV columns of an audit export, in order. */
 export const CSV_COLUMNS = [
   'id', 'time', 'type', 'actor_id', 'actor_name', 'subject_id', 'subject_name', 'reason', 'ticket', 'session_id',
-  'method', 'path', 'status', 'code', 'cause', 'read_only', 'ip', 'user_agent',
+  'method', 'path', 'status', 'code', 'cause', 'read_only', 'ip', 'user_agent', 'action_id',
 ] as const;
 
 /**
@@ -23,5 +23,5 @@ export const csvHeader = () => row([...CSV_COLUMNS]);
 export const csvRow = (e: AuditEvent) =>
   row([
     e.id, e.time, e.type, e.actor?.id, e.actor?.name, e.subject?.id, e.subject?.name, e.reason, e.ticket, e.sessionId,
-    e.method, e.path, e.status, e.code, e.cause, e.readOnly, e.ip, e.userAgent,
+    e.method, e.path, e.status, e.code, e.cause, e.readOnly, e.ip, e.userAgent, e.actionId,
   ]);

@@ -151,7 +151,10 @@ export function auditRouter(options: AuditRouterOptions): Router {
         durationMs: (ended ? Date.parse(ended.time) : Date.now()) - startedAt,
         active: !ended,
       },
-      actions: events.filter((e) => e.type === 'action'),
+      // Each write with the status it was answered with (its outcome record), once there is one.
+      actions: events
+        .filter((e) => e.type === 'action')
+        .map((a) => ({ ...a, status: events.find((e) => e.type === 'outcome' && e.actionId === a.id)?.status ?? a.status })),
     });
   });
 

@@ -10,6 +10,17 @@ import type { ResolvedOptions } from './options.js';
 import { leaveActing } from './session.js';
 import type { ImpersonationRecord } from './types.js';
 
+/** Nothing rendered as the subject may be kept by a cache: Back after Exit must ask the server again. */
+function noStore(res: Response) {
+  res.setHeader('Cache-Control', 'no-store');
+  const writeHead = res.writeHead;
+  // A host handler that sets its own Cache-Control is overruled at the last moment.
+  res.writeHead = function (this: Response, ...args: Parameters<Response['writeHead']>) {
+    this.setHeader('Cache-Control', 'no-store');
+    return writeHead.apply(this, args);
+  } as Response['writeHead'];
+}
+
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const isSafeMethod = (method: string) => SAFE_METHODS.has(method);
 
@@ -29,7 +40,7 @@ export function resolveIdentity(o: ResolvedOptions, life: Lifecycle): RequestHan
   // Express matches routes without regard to case, so the deny-list must too (or /Account/Password slips by).
   const lower = (r: string) => r.toLowerCase();
   const apiLower = lower(apiPrefix);
-  const open = new Set([route.status, route.start, route.stop].map(lower));
+  const open = Object.assign(new Set([route.status, route.start, route.stop].map(lower)), { start: lower(route.start), stop: lower(route.stop) });
   const strings = o.blockedWhileActing.filter((r): r is string => typeof r === 'string').map(lower);
   const exact = new Set(strings);
   const prefixes = strings.map((r) => (r.endsWith('/') ? r : `${r}/`));
@@ -60,18 +71,50 @@ export function resolveIdentity(o: ResolvedOptions, life: Lifecycle): RequestHan
   }
 
   const unavailable = (res: Response) => sendError(res, 'STORE_UNAVAILABLE', 'Impersonation state is unavailable; try again shortly.');
+  const once = new Set<string>();
+  /** One log line per kind of fault, not one per request (a fault is usually on every request until fixed). */
+  const warnOnce = (kind: string, message: string) => {
+    if (once.has(kind)) return;
+    once.add(kind);
+    o.warn(message);
+  };
+  const hostFailed = (res: Response, err: unknown) => {
+    warnOnce('currentUser', `currentUser(req) failed; answering 503 until it answers (${err instanceof Error ? err.message : String(err)}).`);
+    unavailable(res);
+  };
+  function noSession(req: Request, res: Response) {
+    if (req.originalUrl === '*') return sendError(res, 'BAD_REQUEST', 'Request target "*" is not served here.');
+    warnOnce('session', 'a request reached onBehalf() without req.session: mount express-session before onBehalf(), on every path.');
+    sendError(res, 'STORE_UNAVAILABLE', 'The session is unavailable; try again shortly.');
+  }
 
   /** Ended here (or already elsewhere: revoked, exited in another tab, swept): serve as the actor, or signed out. */
   async function ended(req: Request, res: Response, next: NextFunction, d: Decision) {
     if (d.record) await life.end(d.record.id, d.cause!, req);
     await leaveActing(req, o, d.cause === 'logout' ? 'logout' : o.exitMode);
+    // Pages rendered as the subject may still be open: their writes are refused until the actor has seen the end.
+    req.session.onbehalfEnded = { cause: d.cause! };
     const userId = d.cause === 'logout' || o.exitMode === 'logout' ? undefined : d.signedIn;
     req.onBehalf = { active: false, userId };
-    // A write meant for the subject must not run as the actor instead.
-    if (!isSafeMethod(req.method) && req.path !== route.stop) {
-      return respondError(req, res, 'EXPIRED', 'The work-on-behalf session has ended; nothing was changed.');
-    }
+    if (staleWrite(req, res)) return;
     next();
+  }
+
+  /**
+   * After an end the actor did not ask for, a write is refused (409 EXPIRED) however many other
+   * requests come first, until a page is shown to the actor as themself (a top-level navigation)
+   * or they press Exit (or start again). Returns whether the request was answered.
+   */
+  function staleWrite(req: Request, res: Response): boolean {
+    if (isSafeMethod(req.method)) {
+      if (isDocument(req)) delete req.session.onbehalfEnded;
+      return false;
+    }
+    // Exit is never refused, and a new start is its own, audited decision.
+    const p = lower(req.path);
+    if (p === open.stop || p === open.start) return false;
+    respondError(req, res, 'EXPIRED', 'The work-on-behalf session has ended; nothing was changed. Reload the page.');
+    return true;
   }
 
   /** Serve the request as the subject of this live record. */
@@ -88,18 +131,17 @@ export function resolveIdentity(o: ResolvedOptions, life: Lifecycle): RequestHan
       expiresAt: r.expiresAt,
       readOnly: r.readOnly,
     };
-    // W10: every write made while acting is on the record before its answer leaves.
-    if (!isSafeMethod(req.method) && !req.path.startsWith(apiPrefix)) {
-      beforeResponse(res, async () => {
-        try {
-          await life.record(life.event('action', req, { ...life.sessionFields(r), method: req.method, path: req.originalUrl.slice(0, 2048), status: res.statusCode }));
-        } catch {
-          res.status(503).setHeader('Content-Type', 'application/json');
-          return Buffer.from(JSON.stringify({ error: { code: 'AUDIT_UNAVAILABLE', message: 'The audit could not be written.' } }));
-        }
-      });
-    }
-    next();
+    if (isSafeMethod(req.method) || req.path.startsWith(apiPrefix)) return next();
+    // W10, fail closed: a write runs only once its record is durable; its answer's status follows it.
+    const fields = { ...life.sessionFields(r), method: req.method, path: req.originalUrl.slice(0, 2048) };
+    const action = life.event('action', req, fields);
+    life.record(action).then(
+      () => {
+        beforeResponse(res, () => life.recordOrKeep(life.event('outcome', req, { ...fields, actionId: action.id, status: res.statusCode })));
+        next();
+      },
+      () => respondError(req, res, 'AUDIT_UNAVAILABLE', 'The audit could not be written, so nothing was changed.'),
+    );
   }
 
   /** What the re-checks decided for this request. */
@@ -122,6 +164,7 @@ export function resolveIdentity(o: ResolvedOptions, life: Lifecycle): RequestHan
    * any failure of theirs answers 503: serve nobody rather than the wrong user.
    */
   function acting(req: Request, res: Response, next: NextFunction, id: string) {
+    noStore(res);
     const fail = () => unavailable(res);
     const apply = (d: Decision): void => {
       if (d.cause) return void ended(req, res, next, d).catch(fail);
@@ -153,20 +196,27 @@ export function resolveIdentity(o: ResolvedOptions, life: Lifecycle): RequestHan
 
   /** Not acting: no promise and no await when the host's currentUser answers synchronously (most requests). */
   return function onBehalfIdentity(req: Request, res: Response, next: NextFunction) {
-    if (!req.session) {
-      return next(new Error('onbehalf: express-session must be mounted before onBehalf() (app.use(session(...)) first).'));
-    }
+    // express-session skips some requests (target `*`, a path outside its cookie's): nobody can be known.
+    if (!req.session) return noSession(req, res);
     const ref = req.session.onbehalf;
     if (ref) return acting(req, res, next, ref.id);
+    if (req.session.onbehalfEnded && staleWrite(req, res)) return;
     let current;
     try {
       current = o.currentUser(req);
-    } catch {
-      return unavailable(res);
+    } catch (err) {
+      return hostFailed(res, err);
     }
     if (!isThenable(current)) return notActing(req, next, current);
-    current.then((userId) => notActing(req, next, userId), () => unavailable(res));
+    current.then((userId) => notActing(req, next, userId), (err: unknown) => hostFailed(res, err));
   };
+}
+
+/** A top-level page load, by the browser's own word (Sec-Fetch-Dest) or, from older clients, by what it accepts. */
+function isDocument(req: Request): boolean {
+  const dest = req.get('sec-fetch-dest');
+  if (dest) return dest === 'document';
+  return req.method === 'GET' && /text\/html/.test(req.get('accept') ?? '');
 }
 
 function notActing(req: Request, next: NextFunction, userId: string | null | undefined) {

@@ -64,6 +64,8 @@ export function onBehalf(options: OnBehalfOptions): OnBehalf {
   }
 
   async function sweep() {
+    // Records kept during an audit outage go first, as soon as the audit takes them again.
+    await life.flushPending().catch(() => undefined);
     const now = o.now();
     let n = 0;
     for (const r of await o.store.list()) {

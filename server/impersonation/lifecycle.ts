@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Request } from 'express';
 import type { AuditEvent, EndCause, SessionView } from '../../shared/index.js';
+import { OnBehalfError } from './errors.js';
 import type { ResolvedOptions } from './options.js';
+import { pendingAudit } from './pending-audit.js';
 import type { ImpersonationRecord, OnBehalfEvents } from './types.js';
 
 /** Who, as whom, why: the fields every session-related audit event repeats. */
@@ -60,39 +62,45 @@ export function lifecycle(o: ResolvedOptions) {
     };
   }
 
-  /** Write an event; resolves only once the sink has it. Rejects when the sink fails. */
-  const record = (e: AuditEvent) => o.audit.write(e);
+  const pending = pendingAudit((e) => o.audit.write(e), o.warn);
+  /** Write an event after any kept ones; resolves only once the sink has it. Rejects when the sink fails. */
+  const record = (e: AuditEvent) => (pending.size ? pending.flush().then(() => o.audit.write(e)) : o.audit.write(e));
+  /** Write now, or keep it to write when the audit is back (for what has already happened). */
+  const recordOrKeep = (e: AuditEvent) => record(e).catch((err) => pending.keep(e, err));
 
   return {
     events,
     event,
     record,
+    recordOrKeep,
+    /** Retry what was kept (the sweep and close() call this). */
+    flushPending: () => pending.flush(),
+    get pendingCount() {
+      return pending.size;
+    },
     sessionFields,
     view: (r: ImpersonationRecord) => toView(o, r),
 
-    /** Audit a refused start. A sink failure here changes nothing (the start is refused anyway). */
+    /** Audit a refused start before it is answered: when the audit can't take it, 503 instead. */
     async denied(req: Request, code: string, actor?: AuditEvent['actor'], subject?: AuditEvent['subject']) {
       try {
         await record(event('denied', req, { code, actor, subject }));
-      } catch (err) {
-        o.warn(`could not audit a denied start (${code}): ${String(err)}`);
+      } catch {
+        throw new OnBehalfError('AUDIT_UNAVAILABLE', 'The audit could not be written; nothing was started.');
       }
       emit('denied', { actorId: actor?.id, targetId: subject?.id, code });
     },
 
     /**
      * End a session. Only the caller whose `store.end` removed it audits the end, so racing
-     * instances write one `ended` event. Ending never waits on a healthy audit: an impersonation
-     * must always be stoppable; a failed write is reported to the host.
+     * instances write one `ended` event, before the end is answered. Ending never waits on a
+     * healthy audit: an impersonation must always be stoppable, so during an outage its `ended`
+     * record is kept and written when the audit is back.
      */
     async end(id: string, cause: EndCause, req?: Request): Promise<ImpersonationRecord | undefined> {
       const ended = await o.store.end(id);
       if (!ended) return undefined;
-      try {
-        await record(event('ended', req, { ...sessionFields(ended), cause }));
-      } catch (err) {
-        o.warn(`could not audit the end of session ${id} (${cause}): ${String(err)}`);
-      }
+      await recordOrKeep(event('ended', req, { ...sessionFields(ended), cause }));
       emit('ended', toView(o, ended), cause);
       return ended;
     },

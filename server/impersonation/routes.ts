@@ -191,7 +191,12 @@ export function apiRouter(o: ResolvedOptions, life: Lifecycle, csrf: CsrfProtect
     csrf.check,
     wrap(async (req, res) => {
       const ctx = req.onBehalf!;
-      if (!ctx.active) throw new OnBehalfError('NOT_ACTING', 'You are not working on behalf of anyone.');
+      if (!ctx.active) {
+        // Exit after an end the actor had not seen yet: it acknowledges that end, and is never refused.
+        if (!req.session.onbehalfEnded) throw new OnBehalfError('NOT_ACTING', 'You are not working on behalf of anyone.');
+        delete req.session.onbehalfEnded;
+        return done(req, res, o.exitPath, {});
+      }
       const record = await o.store.get(ctx.sessionId);
       await life.end(ctx.sessionId, 'exit', req);
       await leaveActing(req, o, o.exitMode);

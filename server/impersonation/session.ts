@@ -5,7 +5,7 @@ import type { ResolvedOptions } from './options.js';
 function sessionData(req: Request): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(req.session)) {
-    if (k !== 'cookie' && k !== 'onbehalf' && k !== 'csrfToken') out[k] = v;
+    if (k !== 'cookie' && k !== 'onbehalf' && k !== 'onbehalfEnded' && k !== 'csrfToken') out[k] = v;
   }
   return structuredClone(out);
 }

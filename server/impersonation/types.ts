@@ -127,6 +127,11 @@ declare module 'express-session' {
      * aside at start, less the sign-in keys (restored on exit, so nothing bleeds either way).
      */
     onbehalf?: { id: string; stash?: Record<string, unknown> };
+    /**
+     * Set when an impersonation ended without the actor's own Exit (expiry, revoke, ...): writes
+     * are refused (409 EXPIRED) until the actor loads a page or presses Exit.
+     */
+    onbehalfEnded?: { cause: import('../../shared/index.js').EndCause };
   }
 }
 

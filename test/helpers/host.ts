@@ -27,6 +27,8 @@ export interface TestHost {
   audit: ReturnType<typeof memoryAudit>;
   users: Map<string, DirectoryUser>;
   warnings: string[];
+  /** How many times the host's write handler (`POST /notes`) has run. */
+  readonly notesSaved: number;
   client(): Client;
   /** A client already signed in as `userId`. */
   signIn(userId: string): Promise<Client>;
@@ -84,12 +86,17 @@ export async function startHost(
   const who = (req: express.Request) => ({ onBehalf: req.onBehalf, pref: (req.session as any).pref });
   app.get('/', (req, res) => res.type('html').send(`<!doctype html><html><body><h1>Home of ${req.onBehalf?.userId ?? 'nobody'}</h1></body></html>`));
   app.get('/whoami', (req, res) => res.json(who(req)));
-  app.post('/notes', express.json(), (req, res) => res.status(201).json({ savedAs: req.onBehalf?.userId, ...who(req) }));
+  let notesSaved = 0;
+  app.post('/notes', express.json(), (req, res) => {
+    notesSaved++;
+    res.status(201).json({ savedAs: req.onBehalf?.userId, ...who(req) });
+  });
   app.post('/prefs', express.json(), (req, res) => {
     (req.session as any).pref = req.body?.pref;
     res.json({ ok: true });
   });
   app.get('/account/password', (_req, res) => res.send('change your password'));
+  app.get('/cached', (_req, res) => res.set('Cache-Control', 'public, max-age=3600').type('html').send('<p>cacheable</p>'));
   app.get('/stream', (_req, res) => {
     res.type('html');
     res.write('<html><body>part one ');
@@ -108,6 +115,9 @@ export async function startHost(
     audit,
     users,
     warnings,
+    get notesSaved() {
+      return notesSaved;
+    },
     client: () => new Client(url, basePath),
     async signIn(userId) {
       const c = new Client(url, basePath);

@@ -41,7 +41,7 @@ const filterSchema = z
 
 type Filter = z.infer<typeof filterSchema>;
 
-const TYPE_BADGES: Record<AuditEvent['type'], string> = { started: 'accent', ended: '', action: 'warn', denied: 'bad' };
+const TYPE_BADGES: Record<AuditEvent['type'], string> = { started: 'accent', ended: '', action: 'warn', outcome: '', denied: 'bad' };
 
 /** Admin › Audit needs `audit:read`, held by the effective user (so never while acting for someone without it). */
 function requireAuditor(deps: DemoDeps) {
@@ -78,6 +78,8 @@ export function adminAuditPage(deps: DemoDeps): Router {
       case 'ended':
         return html`cause <code>${e.cause}</code>`;
       case 'action':
+        return html`<code>${e.method} ${e.path}</code>`;
+      case 'outcome':
         return html`<code>${e.method} ${e.path}</code> → ${e.status}`;
       case 'denied':
         return html`refused: <code>${e.code}</code>`;

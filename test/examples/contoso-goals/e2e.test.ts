@@ -100,11 +100,12 @@ describe('the demo in real Chromium', () => {
     await clickAndWait(page, '[data-testid=audit-filter] button[type=submit]');
     expect(new URL(page.url()).searchParams.get('subject')).toBe('ashley');
     const rows = await page.$$eval('[data-testid=audit] tbody tr', (trs) => trs.map((tr) => ({ type: tr.getAttribute('data-type'), text: (tr as HTMLElement).innerText })));
-    expect(rows.map((r) => r.type)).toEqual(['ended', 'action', 'started']);
+    expect(rows.map((r) => r.type)).toEqual(['ended', 'outcome', 'action', 'started']);
     expect(rows[0].text).toContain('exit');
     expect(rows[1].text).toContain('POST /okrs/kr-opps/check-ins');
-    expect(rows[2].text).toContain('Avery Admin');
-    expect(rows[2].text).toContain('Ashley reports she cannot check in on her key result');
+    expect(rows[2].text).toContain('POST /okrs/kr-opps/check-ins');
+    expect(rows[3].text).toContain('Avery Admin');
+    expect(rows[3].text).toContain('Ashley reports she cannot check in on her key result');
     for (const r of rows) expect(r.text).toContain('Ashley');
 
     // Export of the same filter, fetched by the page (same session).
@@ -112,7 +113,7 @@ describe('the demo in real Chromium', () => {
       const a = document.querySelector('a[href^="/onbehalf/audit/export?format=csv"]') as HTMLAnchorElement;
       return (await fetch(a.href)).text();
     });
-    expect(csv.trim().split('\n')).toHaveLength(4);
+    expect(csv.trim().split('\n')).toHaveLength(5); // header, started, action, outcome, ended
     await page.browserContext().close();
   }, 120_000);
 

@@ -22,7 +22,8 @@ describe('while acting', () => {
     expect(saved.json.savedAs).toBe('ashley');
     const actions = host.audit.events.filter((e) => e.type === 'action');
     expect(actions).toHaveLength(1);
-    expect(actions[0]).toMatchObject({ method: 'POST', path: '/notes', status: 201, actor: { id: 'avery' }, subject: { id: 'ashley' } });
+    expect(actions[0]).toMatchObject({ method: 'POST', path: '/notes', actor: { id: 'avery' }, subject: { id: 'ashley' } });
+    expect(host.audit.events.filter((e) => e.type === 'outcome')).toMatchObject([{ actionId: actions[0].id, status: 201, actor: { id: 'avery' } }]);
     // Reads are not actions.
     await avery.get('/whoami');
     expect(host.audit.events.filter((e) => e.type === 'action')).toHaveLength(1);
@@ -280,7 +281,7 @@ describe('the auditors’ API under basePath', () => {
     const aud = await host.signIn('aud');
     const page = await aud.get('/onbehalf/audit?subject=ashley');
     expect(page.status).toBe(200);
-    expect(page.json.events.map((e: any) => e.type).sort()).toEqual(['action', 'ended', 'started']);
+    expect(page.json.events.map((e: any) => e.type).sort()).toEqual(['action', 'ended', 'outcome', 'started']);
     const view = await aud.get(`/onbehalf/audit/sessions/${sessionId}`);
     expect(view.status).toBe(200);
     expect(JSON.stringify(view.json)).toContain('/notes');
