@@ -1,6 +1,8 @@
 /** onbehalf: work on behalf of a user, safely. The public entry of the server library. */
 export { onBehalf, type OnBehalf } from './impersonation/index.js';
 export { memoryStore, redisStore, type RedisStoreOptions } from './impersonation/store/index.js';
+export { attribution, memorySubjectStore, redisSubjectStore, type Attribution, type RedisSubjectStoreOptions } from './subject/index.js';
+export type { SubjectOptions, SubjectStore, AccessNotice, SubjectPolicyInput, RequestDecision, TransitionResult } from './subject/types.js';
 export { redisSessionStore, redisRateLimitStore, redisUnavailableHandler, RedisUnavailableError, isRedisUnavailable } from './redis/index.js';
 export {
   memoryAudit,

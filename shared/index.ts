@@ -3,3 +3,4 @@ export * from './errors.js';
 export * from './protocol.js';
 export * from './banner.js';
 export * from './text.js';
+export * from './subject.js';

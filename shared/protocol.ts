@@ -117,7 +117,19 @@ export const END_CAUSES = ['exit', 'expired', 'idle', 'revoked', 'logout', 'inel
 export type EndCause = (typeof END_CAUSES)[number];
 
 /** Audit event types. */
-export const AUDIT_TYPES = ['started', 'denied', 'ended', 'action', 'outcome'] as const;
+export const AUDIT_TYPES = [
+  'started',
+  'denied',
+  'ended',
+  'action',
+  'outcome',
+  // The subject's side (docs/subject.md): consent grants, access requests and their decisions.
+  'consent-granted',
+  'consent-revoked',
+  'access-requested',
+  'request-approved',
+  'request-declined',
+] as const;
 export type AuditType = (typeof AUDIT_TYPES)[number];
 
 /**
@@ -146,5 +158,13 @@ export const auditEventSchema = z.object({
   status: z.number().optional(),
   actionId: z.string().optional(),
   readOnly: z.boolean().optional(),
+  /** consent-granted, consent-revoked, started under a grant: the grant. */
+  grantId: z.string().optional(),
+  /** access-requested, request-approved, request-declined, started after approval: the request. */
+  requestId: z.string().optional(),
+  /** request-approved, request-declined, started after approval: who decided (four-eyes) or the subject (consent). */
+  approver: personSchema.optional(),
+  /** consent-granted: when the grant ends, epoch ms. */
+  until: z.number().optional(),
 });
 export type AuditEvent = z.infer<typeof auditEventSchema>;

@@ -2,7 +2,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { BANNER, formatTimeLeft } from '../../shared/index.js';
 import type { CsrfProtection } from './csrf.js';
 import { escapeHtml } from './html.js';
-import { beforeResponse } from './intercept.js';
+import { injectIntoHtml } from './inject-html.js';
 import type { ResolvedOptions } from './options.js';
 import type { Acting } from './types.js';
 
@@ -34,14 +34,7 @@ export function bannerMiddleware(o: ResolvedOptions, csrf: CsrfProtection): Requ
   return (req: Request, res: Response, next: NextFunction) => {
     const ctx = req.onBehalf;
     if (!ctx?.active || req.method === 'HEAD') return next();
-    beforeResponse(res, async ({ body }) => {
-      if (!body || res.getHeader('content-encoding')) return;
-      if (!String(res.getHeader('content-type') ?? '').startsWith('text/html')) return;
-      const html = body.toString('utf8');
-      const banner = renderBanner(o, ctx, csrf.token(req), o.now());
-      const at = html.lastIndexOf('</body>');
-      return Buffer.from(at === -1 ? html + banner : html.slice(0, at) + banner + html.slice(at), 'utf8');
-    });
+    injectIntoHtml(res, () => renderBanner(o, ctx, csrf.token(req), o.now()));
     next();
   };
 }

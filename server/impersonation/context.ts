@@ -1,5 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { EndCause } from '../../shared/index.js';
+import { rememberActionId } from './action-id.js';
 import { actorRefusal, targetRefusal } from './eligibility.js';
 import { respondError, sendError } from './errors.js';
 import { beforeResponse } from './intercept.js';
@@ -135,6 +136,8 @@ export function resolveIdentity(o: ResolvedOptions, life: Lifecycle): RequestHan
     // W10, fail closed: a write runs only once its record is durable; its answer's status follows it.
     const fields = { ...life.sessionFields(r), method: req.method, path: req.originalUrl.slice(0, 2048) };
     const action = life.event('action', req, fields);
+    // Host code reads the id through attribution(req), to store it on the rows it writes.
+    rememberActionId(req, action.id);
     life.record(action).then(
       () => {
         beforeResponse(res, () => life.recordOrKeep(life.event('outcome', req, { ...fields, actionId: action.id, status: res.statusCode })));

@@ -5,10 +5,13 @@ import { escapeHtml } from './html.js';
 /** An error with a typed code; the HTTP layer turns it into `{ error: { code, message } }`. */
 export class OnBehalfError extends Error {
   readonly code: ErrorCode;
-  constructor(code: ErrorCode, message: string) {
+  /** Extra fields of the error body, e.g. how to ask for what is missing. */
+  readonly details?: Record<string, unknown>;
+  constructor(code: ErrorCode, message: string, details?: Record<string, unknown>) {
     super(message);
     this.name = 'OnBehalfError';
     this.code = code;
+    if (details) this.details = details;
   }
   get status(): number {
     return ERROR_STATUS[this.code];
@@ -37,8 +40,8 @@ export function refererPath(req: Request): string | undefined {
 }
 
 /** A typed error: a readable page for a no-JS form post, the JSON body otherwise. */
-export function respondError(req: Request, res: Response, code: ErrorCode, message: string): void {
-  if (!isForm(req) || res.headersSent) return sendError(res, code, message);
+export function respondError(req: Request, res: Response, code: ErrorCode, message: string, extra?: Record<string, unknown>): void {
+  if (!isForm(req) || res.headersSent) return sendError(res, code, message, extra);
   res
     .status(ERROR_STATUS[code])
     .type('html')

@@ -7,6 +7,7 @@ import { guarded } from './guarded.js';
 import { lifecycle, expiryCause } from './lifecycle.js';
 import { resolveOptions, startupWarnings } from './options.js';
 import { installRequestContext } from './request-context.js';
+import { subjectSide } from '../subject/index.js';
 import { apiRouter } from './routes.js';
 import type { OnBehalfEvents, OnBehalfOptions } from './types.js';
 
@@ -14,7 +15,10 @@ export type { OnBehalfOptions } from './types.js';
 
 /** What `onBehalf()` returns: the middleware to mount, plus the host-facing controls. */
 export interface OnBehalf extends RequestHandler {
-  /** Opt-in: the server-rendered warning banner in HTML answers (mount after `ob`). */
+  /**
+   * Opt-in: the server-rendered warning banner in HTML answers while acting, and otherwise the
+   * signed-in user's notices of sessions on their account (mount after `ob`).
+   */
   banner(): RequestHandler;
   /** End sessions by id, actor or subject (audited as `revoked`); returns how many ended. */
   revoke(filter: { sessionId?: string; actorId?: string; subjectId?: string }): Promise<number>;
@@ -24,6 +28,8 @@ export interface OnBehalf extends RequestHandler {
   sweep(): Promise<number>;
   /** Listen to `started`, `ended`, `denied` (e.g. notify the subject). */
   on<K extends keyof OnBehalfEvents>(event: K, listener: OnBehalfEvents[K]): OnBehalf;
+  /** Resolves once the access-history entries of sessions ended so far are written (and their notify hooks ran). */
+  settled(): Promise<void>;
   /** Stop the sweep timer and release what the store holds open (the Redis store's cache connection). */
   close(): Promise<void>;
 }
@@ -51,8 +57,9 @@ export function onBehalf(options: OnBehalfOptions): OnBehalf {
     if (!c.sameSite || c.sameSite === 'none') o.warn('session cookie has no SameSite=Lax/Strict: set `cookie.sameSite`.');
   }
   const identity = resolveIdentity(o, life);
+  const subject = subjectSide(o, life, csrf);
   // The API router is entered only for its own paths: the host's requests pay for identity alone.
-  const api = express.Router().use(o.basePath, apiRouter(o, life, csrf));
+  const api = express.Router().use(o.basePath, apiRouter(o, life, csrf, subject));
   const apiPrefix = `${o.basePath}/`;
   const ownPath = (path: string) => path === o.basePath || path.startsWith(apiPrefix);
 
@@ -83,7 +90,11 @@ export function onBehalf(options: OnBehalfOptions): OnBehalf {
     if (!ownPath(req.path)) return identity(req, res, next);
     identity(req, res, (err?: unknown) => (err ? next(err) : api(req, res, next)));
   }) as OnBehalf;
-  ob.banner = () => bannerMiddleware(o, csrf);
+  ob.banner = () => {
+    const acting = bannerMiddleware(o, csrf);
+    // Not acting: the signed-in user's own notices of sessions on their account, in the same slot.
+    return (req, res, next) => (req.onBehalf?.active ? acting(req, res, next) : subject.notices(req, res, next));
+  };
   ob.revoke = (filter) => {
     if (!filter || (!filter.sessionId && !filter.actorId && !filter.subjectId)) {
       return Promise.reject(new TypeError('revoke() needs a sessionId, actorId or subjectId.'));
@@ -95,12 +106,14 @@ export function onBehalf(options: OnBehalfOptions): OnBehalf {
     if (id) await life.end(id, 'logout', req);
   };
   ob.sweep = sweep;
+  ob.settled = subject.settled;
   ob.on = (event, listener) => {
     life.events.on(event, listener as (...a: unknown[]) => void);
     return ob;
   };
   ob.close = async () => {
     if (timer) clearInterval(timer);
+    await subject.close();
     await o.store.close?.();
   };
   return ob;

@@ -8,9 +8,9 @@ export const DEFAULT_BLOCKED_WHILE_ACTING = ['/account/password', '/account/mfa'
 
 /** Options with every default filled in. */
 export type ResolvedOptions = Required<
-  Omit<OnBehalfOptions, 'canImpersonate' | 'canBeImpersonated' | 'hasPrivateObjectives' | 'stepUp' | 'on' | 'reason' | 'rateLimit' | 'okr'>
+  Omit<OnBehalfOptions, 'canImpersonate' | 'canBeImpersonated' | 'hasPrivateObjectives' | 'stepUp' | 'on' | 'reason' | 'rateLimit' | 'okr' | 'subject'>
 > &
-  Pick<OnBehalfOptions, 'canImpersonate' | 'canBeImpersonated' | 'hasPrivateObjectives' | 'stepUp' | 'on'> & {
+  Pick<OnBehalfOptions, 'canImpersonate' | 'canBeImpersonated' | 'hasPrivateObjectives' | 'stepUp' | 'on' | 'subject'> & {
     reason: ReasonRules;
     rateLimit: NonNullable<OnBehalfOptions['rateLimit']> & { limit: number; windowMs: number };
   };

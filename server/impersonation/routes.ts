@@ -18,6 +18,7 @@ import type { Lifecycle } from './lifecycle.js';
 import type { ResolvedOptions } from './options.js';
 import { enterActing, leaveActing } from './session.js';
 import type { DirectoryUser, ImpersonationRecord } from './types.js';
+import type { SubjectSide } from '../subject/index.js';
 
 const person = (u: DirectoryUser) => ({ id: u.id, name: u.name, ...(u.email && { email: u.email }) });
 /** Answer a success: JSON for API clients, a 303 redirect for a no-JS form post. */
@@ -27,7 +28,7 @@ function done(req: Request, res: Response, redirect: string, body: Record<string
 }
 
 /** The HTTP API under basePath: status, users, start, stop, and the session admin API. */
-export function apiRouter(o: ResolvedOptions, life: Lifecycle, csrf: CsrfProtection): Router {
+export function apiRouter(o: ResolvedOptions, life: Lifecycle, csrf: CsrfProtection, subject: SubjectSide): Router {
   const router = express.Router();
   router.use(helmet());
   router.use(express.json({ limit: '16kb' }), express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 }));
@@ -135,6 +136,8 @@ export function apiRouter(o: ResolvedOptions, life: Lifecycle, csrf: CsrfProtect
         throw new OnBehalfError(refusal, ELIGIBILITY_MESSAGES[refusal as keyof typeof ELIGIBILITY_MESSAGES] ?? 'Refused.');
       }
 
+      // Consent and four-eyes, once every other rule allowed the start (an approval is used up here).
+      const permit = await subject.beforeStart(req, actor, target!, body.reason, body.ticket);
       const now = o.now();
       // Never outlive the actor's own sign-in.
       const signInEnds = req.session.cookie.expires ? new Date(req.session.cookie.expires).getTime() : Infinity;
@@ -148,7 +151,7 @@ export function apiRouter(o: ResolvedOptions, life: Lifecycle, csrf: CsrfProtect
         ...(body.ticket && { ticket: body.ticket }),
         readOnly: body.readOnly ?? false,
         startedAt: now,
-        expiresAt: Math.min(now + o.maxDurationMs, signInEnds),
+        expiresAt: Math.min(now + o.maxDurationMs, signInEnds, permit.until ?? Infinity),
         lastSeenAt: now,
         returnTo: body.returnTo ?? refererPath(req) ?? o.exitPath,
       };
@@ -164,7 +167,7 @@ export function apiRouter(o: ResolvedOptions, life: Lifecycle, csrf: CsrfProtect
 
       // Fail closed: no record on disk, no impersonation.
       try {
-        await life.record(life.event('started', req, life.sessionFields(record)));
+        await life.record(life.event('started', req, { ...life.sessionFields(record), ...permit.audit }));
       } catch {
         await o.store.end(record.id).catch(() => undefined);
         throw new OnBehalfError('AUDIT_UNAVAILABLE', 'The audit could not be written, so nothing was started.');
@@ -225,6 +228,9 @@ export function apiRouter(o: ResolvedOptions, life: Lifecycle, csrf: CsrfProtect
     }),
   );
 
+  // The subject's side: access history, notices, grants, requests, approvals.
+  router.use(subject.router);
+
   // The auditors' API: query, export, session view (needs a sink with query()).
   router.use(auditRouter({ sink: o.audit, canRead: (req) => holdsAuditPermission(req).then(() => true, () => false) }));
 
@@ -244,7 +250,7 @@ export function apiRouter(o: ResolvedOptions, life: Lifecycle, csrf: CsrfProtect
 export function apiErrorHandler(o: ResolvedOptions) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const e = err as { type?: string; status?: number; message?: string };
-    if (err instanceof OnBehalfError) return respondError(req, res, err.code, err.message);
+    if (err instanceof OnBehalfError) return respondError(req, res, err.code, err.message, err.details);
     if (e?.type === 'entity.parse.failed') return sendError(res, 'BAD_REQUEST', 'The request body is not valid JSON.');
     if (e?.type === 'entity.too.large') return sendError(res, 'PAYLOAD_TOO_LARGE', 'The request body is too large.');
     if (e?.type === 'parameters.too.many') return sendError(res, 'PAYLOAD_TOO_LARGE', 'Too many form fields.');

@@ -224,6 +224,11 @@ export interface OnBehalfOptions {
   rateLimit?: { limit?: number; windowMs?: number; store?: import('express-rate-limit').Store };
   /** How often expired sessions nobody touches are ended and audited. Default 30 s; 0 disables. */
   sweepIntervalMs?: number;
+  /**
+   * The subject's side (docs/subject.md): notices and access history (on by default), consent
+   * grants and four-eyes approval (off by default), and where their state lives.
+   */
+  subject?: import('../subject/types.js').SubjectOptions;
   /** Host event listeners. */
   on?: Partial<OnBehalfEvents>;
   /** Where start-up warnings go. Default `console.warn`. */

@@ -1,7 +1,7 @@
 import express from 'express';
 import session from 'express-session';
 import type { Server } from 'node:http';
-import { memoryAudit, onBehalf, type DirectoryUser, type OnBehalf, type OnBehalfOptions } from '../../server/index.js';
+import { attribution, memoryAudit, onBehalf, type DirectoryUser, type OnBehalf, type OnBehalfOptions } from '../../server/index.js';
 import { Client } from './http.js';
 
 /** The people of the test host (a small directory that tests may change mid-session). */
@@ -91,6 +91,8 @@ export async function startHost(
     notesSaved++;
     res.status(201).json({ savedAs: req.onBehalf?.userId, ...who(req) });
   });
+  // A host write that stores the attribution beside its row (docs/subject.md).
+  app.post('/rows', express.json(), (req, res) => res.status(201).json({ row: { text: req.body?.text, ...attribution(req) } }));
   app.post('/prefs', express.json(), (req, res) => {
     (req.session as any).pref = req.body?.pref;
     res.json({ ok: true });

@@ -41,7 +41,10 @@ const filterSchema = z
 
 type Filter = z.infer<typeof filterSchema>;
 
-const TYPE_BADGES: Record<AuditEvent['type'], string> = { started: 'accent', ended: '', action: 'warn', outcome: '', denied: 'bad' };
+const TYPE_BADGES: Record<AuditEvent['type'], string> = {
+  started: 'accent', ended: '', action: 'warn', outcome: '', denied: 'bad',
+  'consent-granted': 'ok', 'consent-revoked': '', 'access-requested': 'accent', 'request-approved': 'ok', 'request-declined': 'bad',
+};
 
 /** Admin › Audit needs `audit:read`, held by the effective user (so never while acting for someone without it). */
 function requireAuditor(deps: DemoDeps) {
@@ -83,6 +86,13 @@ export function adminAuditPage(deps: DemoDeps): Router {
         return html`<code>${e.method} ${e.path}</code> → ${e.status}`;
       case 'denied':
         return html`refused: <code>${e.code}</code>`;
+      case 'consent-granted':
+        return html`until ${new Date(e.until ?? 0).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+      case 'request-approved':
+      case 'request-declined':
+        return html`by ${nameOf(e.approver)}`;
+      default:
+        return e.reason ? html`<q>${e.reason}</q>` : html``;
     }
   }
 

@@ -1,0 +1,52 @@
+import { randomUUID } from 'node:crypto';
+import type { Request } from 'express';
+import type { AccessRequest, AuditEvent } from '../../shared/index.js';
+import { OnBehalfError } from '../impersonation/errors.js';
+import type { Lifecycle } from '../impersonation/lifecycle.js';
+import type { ResolvedOptions } from '../impersonation/options.js';
+import type { DirectoryUser } from '../impersonation/types.js';
+import type { ResolvedSubjectOptions } from './options.js';
+import { decide, person, transitionError } from './requests.js';
+
+/** Four-eyes: a start on a protected target needs a second admin's approval (docs/subject.md). */
+export function approval(o: ResolvedOptions, s: ResolvedSubjectOptions, life: Lifecycle) {
+  const mayApprove = (u: DirectoryUser | undefined) => Boolean(u?.active && u.permissions?.includes(s.approvalPermission));
+
+  return {
+    mayApprove,
+
+    /**
+     * At start: use an approved request (once: racing starts, one wins), or say the one that
+     * waits, or create one. The start goes on only with an approval; its audit names the approver.
+     */
+    async atStart(req: Request, actor: DirectoryUser, target: DirectoryUser, reason: string, ticket: string | undefined): Promise<Partial<AuditEvent>> {
+      const now = o.now();
+      const open = await s.store.listRequests({ actorId: actor.id, subjectId: target.id, kind: 'approval' }, now);
+      for (const r of open.filter((x) => x.status === 'approved')) {
+        const used = await s.store.transition(r.id, 'approved', { status: 'used' }, now);
+        if (used.ok) return { requestId: r.id, approver: r.approver };
+      }
+      const waiting = open.find((x) => x.status === 'pending');
+      const details = (r: AccessRequest) => ({ request: { id: r.id, expiresAt: r.expiresAt } });
+      if (waiting) throw new OnBehalfError('APPROVAL_PENDING', 'Your request waits for a second admin’s approval.', details(waiting));
+      const r: AccessRequest = {
+        id: randomUUID(), kind: 'approval', actor: person(actor), subject: person(target), reason, ...(ticket && { ticket }),
+        createdAt: now, expiresAt: now + s.approvalWindowMs, status: 'pending',
+      };
+      await life.record(life.event('access-requested', req, { actor: r.actor, subject: r.subject, reason, ticket, requestId: r.id }));
+      await s.store.addRequest(r);
+      throw new OnBehalfError('APPROVAL_REQUIRED', `Working on behalf of ${target.name} needs a second admin’s approval: a request was sent.`, details(r));
+    },
+
+    /** A second admin decides. Never the requester, nor the subject; within the window; exactly once. */
+    async decide(req: Request, approver: DirectoryUser, id: string, approve: boolean): Promise<AccessRequest> {
+      if (!mayApprove(approver)) throw new OnBehalfError('NOT_ALLOWED', 'This needs the approval permission.');
+      const r = await s.store.getRequest(id);
+      if (!r || r.kind !== 'approval') throw transitionError('not-found');
+      if (r.actor.id === approver.id || r.subject.id === approver.id) throw new OnBehalfError('SELF_APPROVAL', 'A second admin must approve: not the requester, nor the user concerned.');
+      // Approved: the requester has one more window to start.
+      return decide(o, s, life, req, r, person(approver), approve ? 'approved' : 'declined', approve ? o.now() + s.approvalWindowMs : undefined);
+    },
+  };
+}
+export type Approval = ReturnType<typeof approval>;

@@ -1,0 +1,71 @@
+import type { Request, RequestHandler, Router } from 'express';
+import type { AuditEvent } from '../../shared/index.js';
+import type { CsrfProtection } from '../impersonation/csrf.js';
+import { OnBehalfError } from '../impersonation/errors.js';
+import type { Lifecycle } from '../impersonation/lifecycle.js';
+import type { ResolvedOptions } from '../impersonation/options.js';
+import type { DirectoryUser } from '../impersonation/types.js';
+import { approval } from './approval.js';
+import { consent } from './consent.js';
+import { accessHistory } from './history.js';
+import { noticeMiddleware } from './notice-banner.js';
+import { resolveSubjectOptions } from './options.js';
+import { person } from './requests.js';
+import { subjectRouter } from './routes.js';
+
+export { attribution, type Attribution } from './attribution.js';
+export { memorySubjectStore, redisSubjectStore, type RedisSubjectStoreOptions } from './store/index.js';
+export type * from './types.js';
+
+/** What a start must carry when consent or four-eyes allowed it. */
+export interface StartPermit {
+  /** Added to the `started` audit event: the grant, or the request and its approver. */
+  audit: Partial<AuditEvent>;
+  /** The session ends by then at the latest (the grant's end). */
+  until?: number;
+}
+
+/** The subject's side, wired into one `onBehalf()` (docs/subject.md). */
+export interface SubjectSide {
+  router: Router;
+  /** Run at start once every other rule allowed it: consent, then four-eyes. Throws the typed refusal. */
+  beforeStart(req: Request, actor: DirectoryUser, target: DirectoryUser, reason: string, ticket: string | undefined): Promise<StartPermit>;
+  /** The subject's notices on their own pages (part of `ob.banner()`). */
+  notices: RequestHandler;
+  /** Resolves once every access entry being written is written. */
+  settled(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function subjectSide(o: ResolvedOptions, life: Lifecycle, csrf: CsrfProtection): SubjectSide {
+  const s = resolveSubjectOptions(o, o.subject);
+  const history = accessHistory(o, s, life);
+  const grants = consent(o, s, life);
+  const fourEyes = approval(o, s, life);
+  return {
+    router: subjectRouter(o, s, csrf, { history, consent: grants, approval: fourEyes }),
+    async beforeStart(req, actor, target, reason, ticket) {
+      const input = { actor, target, req };
+      const permit: StartPermit = { audit: {} };
+      if (s.consentOn && (await s.consent(input))) {
+        const grant = await grants.liveGrant(target.id, actor.id);
+        if (!grant) {
+          await life.denied(req, 'CONSENT_REQUIRED', person(actor), person(target));
+          throw new OnBehalfError('CONSENT_REQUIRED', `${target.name} has not granted support access. Ask them: they answer in the app.`, {
+            ask: { method: 'POST', path: `${o.basePath}/consent-requests`, body: { userId: target.id, reason: '…' } },
+          });
+        }
+        permit.audit.grantId = grant.id;
+        permit.until = grant.expiresAt;
+      }
+      if (s.approvalOn && (await s.approval(input))) Object.assign(permit.audit, await fourEyes.atStart(req, actor, target, reason, ticket));
+      return permit;
+    },
+    notices: noticeMiddleware(o, s, history, csrf),
+    settled: history.settled,
+    async close() {
+      await history.settled();
+      await s.store.close?.();
+    },
+  };
+}

@@ -1,0 +1,59 @@
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { NOTICE, type AccessEntry } from '../../shared/index.js';
+import type { CsrfProtection } from '../impersonation/csrf.js';
+import { escapeHtml } from '../impersonation/html.js';
+import { injectIntoHtml } from '../impersonation/inject-html.js';
+import type { ResolvedOptions } from '../impersonation/options.js';
+import type { AccessHistory } from './history.js';
+import type { ResolvedSubjectOptions } from './options.js';
+
+/** At most this many writes are listed per notice (the history has them all). */
+const ACTIONS_SHOWN = 5;
+
+/** The subject's notices, in the banner slot (bottom of the page). Every value is escaped. */
+export function renderNotices(o: ResolvedOptions, s: ResolvedSubjectOptions, notices: AccessEntry[], csrfToken: string): string {
+  const item = (e: AccessEntry) =>
+    `<li style="padding:8px 0;border-top:1px solid #c7cdf5;display:flex;gap:12px;align-items:flex-start">` +
+    `<div style="flex:1"><span data-summary>${escapeHtml(NOTICE.summary(e))}</span> Reason: <q>${escapeHtml(e.reason)}</q>` +
+    (e.ticket ? ` (${escapeHtml(e.ticket)})` : '') +
+    (e.approver ? ` Approved by ${escapeHtml(e.approver.name)}.` : '') +
+    `<br><small>${escapeHtml(NOTICE.changes(e))}` +
+    e.actions.slice(0, ACTIONS_SHOWN).map((a) => ` <code>${escapeHtml(a.method)} ${escapeHtml(a.path)}</code>`).join('') +
+    (e.actions.length > ACTIONS_SHOWN ? ' …' : '') +
+    `</small></div>` +
+    `<form method="post" action="${escapeHtml(`${o.basePath}/me/notices/${encodeURIComponent(e.sessionId)}/dismiss`)}" style="margin:0">` +
+    `<input type="hidden" name="_csrf" value="${escapeHtml(csrfToken)}">` +
+    `<button type="submit" style="background:#2c3aa8;color:#fff;border:0;border-radius:6px;padding:6px 14px;font:inherit;font-weight:600;cursor:pointer">${escapeHtml(NOTICE.dismissLabel)}</button></form></li>`;
+  return (
+    `<div ${NOTICE.marker}="1" id="onbehalf-notices" role="status" ` +
+    `style="position:fixed;left:0;right:0;bottom:0;z-index:2147483646;background:#eef0fd;color:#1f2a6b;` +
+    `font:14px/1.4 system-ui,sans-serif;padding:10px 16px;box-shadow:0 -2px 8px rgba(0,0,0,.2)">` +
+    `<strong>${escapeHtml(NOTICE.title)}</strong>` +
+    (s.historyPage ? ` · <a href="${escapeHtml(s.historyPage)}" style="color:#2c3aa8">${escapeHtml(NOTICE.historyLabel)}</a>` : '') +
+    `<ul style="list-style:none;margin:6px 0 0;padding:0">${notices.map(item).join('')}</ul></div>`
+  );
+}
+
+/**
+ * For the signed-in user's own pages (never while someone acts as them): the notices of sessions
+ * on their account they have not dismissed, injected into HTML answers sent in one piece. A
+ * store that can't be read shows no notice and fails nothing: the notice waits for the next page.
+ */
+export function noticeMiddleware(o: ResolvedOptions, s: ResolvedSubjectOptions, history: AccessHistory, csrf: CsrfProtection): RequestHandler {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const ctx = req.onBehalf;
+    if (!s.notices || ctx?.active || !ctx?.userId || req.method !== 'GET' || !req.accepts('html')) return next();
+    history.notices(ctx.userId).then(
+      (notices) => {
+        if (notices.length) {
+          injectIntoHtml(res, () => renderNotices(o, s, notices, csrf.token(req)));
+        }
+        next();
+      },
+      (err) => {
+        o.warn(`could not read the notices of ${ctx.userId}: ${String(err)}`);
+        next();
+      },
+    );
+  };
+}

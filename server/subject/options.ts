@@ -1,0 +1,48 @@
+import { isSafeLocalPath } from '../../shared/index.js';
+import type { ResolvedOptions } from '../impersonation/options.js';
+import { memorySubjectStore } from './store/index.js';
+import type { SubjectOptions, SubjectPolicyInput } from './types.js';
+
+const MINUTE = 60_000;
+
+type Policy = (input: SubjectPolicyInput) => boolean | Promise<boolean>;
+export interface ResolvedSubjectOptions extends Required<Omit<SubjectOptions, 'notify' | 'consent' | 'approval'>> {
+  notify?: SubjectOptions['notify'];
+  consent: Policy;
+  approval: Policy;
+  /** Whether any target may need consent / approval (so the routes and the picker offer them). */
+  consentOn: boolean;
+  approvalOn: boolean;
+}
+
+const policy = (name: string, v: SubjectOptions['consent']): Policy => {
+  if (v === undefined || typeof v === 'boolean') return () => v ?? false;
+  if (typeof v !== 'function') throw new TypeError(`onBehalf: subject.${name} must be a boolean or a function.`);
+  return v;
+};
+
+/** Fill in the subject side's defaults; refuse options that can't work (thrown at start-up). */
+export function resolveSubjectOptions(o: Pick<ResolvedOptions, 'permission'>, s: SubjectOptions = {}): ResolvedSubjectOptions {
+  const positive = (name: string, v: number | undefined, d: number) => {
+    const value = v ?? d;
+    if (!(Number.isFinite(value) && value > 0)) throw new TypeError(`onBehalf: subject.${name} must be a positive number of milliseconds.`);
+    return value;
+  };
+  if (s.notify !== undefined && typeof s.notify !== 'function') throw new TypeError('onBehalf: subject.notify must be a function.');
+  const approvalPermission = s.approvalPermission ?? 'impersonate:approve';
+  if (s.historyPage !== undefined && !isSafeLocalPath(s.historyPage)) throw new TypeError('onBehalf: subject.historyPage must be a same-origin path starting with "/".');
+  if (approvalPermission === o.permission) throw new TypeError('onBehalf: subject.approvalPermission must differ from the impersonation permission.');
+  return {
+    notices: s.notices ?? true,
+    notify: s.notify,
+    store: s.store ?? memorySubjectStore(),
+    consent: policy('consent', s.consent),
+    approval: policy('approval', s.approval),
+    consentOn: s.consent !== undefined && s.consent !== false,
+    approvalOn: s.approval !== undefined && s.approval !== false,
+    approvalPermission,
+    approvalWindowMs: positive('approvalWindowMs', s.approvalWindowMs, 15 * MINUTE),
+    consentRequestTtlMs: positive('consentRequestTtlMs', s.consentRequestTtlMs, 24 * 60 * MINUTE),
+    historyPage: s.historyPage ?? '',
+  };
+}

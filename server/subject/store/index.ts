@@ -1,0 +1,2 @@
+export { memorySubjectStore } from './memory.js';
+export { redisSubjectStore, type RedisSubjectStoreOptions } from './redis.js';

@@ -1,0 +1,167 @@
+import type { AccessEntry, AccessRequest, Grant } from '../../../shared/index.js';
+import { commandSender, luaScript, type RedisCommandClient } from '../../redis/commands.js';
+import type { SubjectStore, TransitionResult } from '../types.js';
+
+/** Options of `redisSubjectStore()`. */
+export interface RedisSubjectStoreOptions {
+  /** A connected node-redis v5 client (the one `redisStore()` uses will do). The store doesn't close it. Required. */
+  client: RedisCommandClient;
+  /** Prefix of every key. Default `'onbehalf:subject:'`. */
+  prefix?: string;
+  /** How many sessions a subject's history keeps (oldest dropped first). Default 200. */
+  historyLimit?: number;
+  /** A command with no answer after this many ms rejects (503). Default 2000. */
+  commandTimeoutMs?: number;
+}
+
+// Keys: access:<subject> hash sessionId → entry JSON, order:<subject> sorted set of sessionIds by
+// startedAt, dismissed:<subject> hash sessionId → time; grants:<subject> hash id → grant JSON;
+// request:<id> hash { json, status, approver, decidedAt, expiresAt } (the changing fields apart, so
+// Lua compares and sets them without decoding JSON), requests a set of every request id.
+
+/** KEYS access, order, dismissed; ARGV id, entry, startedAt, limit. Adds or replaces, then drops the oldest beyond limit. */
+const PUT_ACCESS = luaScript(`
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
+local over = redis.call('ZCARD', KEYS[2]) - tonumber(ARGV[4])
+if over > 0 then
+  local old = redis.call('ZRANGE', KEYS[2], 0, over - 1)
+  redis.call('ZREM', KEYS[2], unpack(old))
+  redis.call('HDEL', KEYS[1], unpack(old))
+  redis.call('HDEL', KEYS[3], unpack(old))
+end
+return 0`);
+
+/** KEYS access, dismissed; ARGV id, at. */
+const DISMISS = luaScript(`
+if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('HSETNX', KEYS[2], ARGV[1], ARGV[2])
+return 1`);
+
+/** KEYS grants; ARGV id. Only the caller that removes the grant gets it back. */
+const REMOVE_GRANT = luaScript(`
+local g = redis.call('HGET', KEYS[1], ARGV[1])
+if not g then return false end
+redis.call('HDEL', KEYS[1], ARGV[1])
+return g`);
+
+const FIELDS = ['json', 'status', 'approver', 'decidedAt', 'expiresAt'] as const;
+type StoredRequest = [json: string | null, status: string | null, approver: string | null, decidedAt: string | null, expiresAt: string | null];
+
+/** KEYS request; ARGV from, now, status, approver, decidedAt, expiresAt, ttlMs. Compare-and-set in one step. */
+const TRANSITION = luaScript(`
+local v = redis.call('HMGET', KEYS[1], 'status', 'expiresAt')
+if not v[1] then return 'not-found' end
+if v[1] ~= ARGV[1] then return 'decided' end
+if tonumber(v[2]) <= tonumber(ARGV[2]) then return 'expired' end
+redis.call('HSET', KEYS[1], 'status', ARGV[3])
+if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'approver', ARGV[4]) end
+if ARGV[5] ~= '' then redis.call('HSET', KEYS[1], 'decidedAt', ARGV[5]) end
+if ARGV[6] ~= '' then redis.call('HSET', KEYS[1], 'expiresAt', ARGV[6]); redis.call('PEXPIRE', KEYS[1], ARGV[7]) end
+return redis.call('HMGET', KEYS[1], 'json', 'status', 'approver', 'decidedAt', 'expiresAt')`);
+
+/** Requests are kept this long past their deadline, so a late approval is told "expired", not "not found". */
+const REQUEST_GRACE_MS = 24 * 3_600_000;
+
+/**
+ * The subject's side in Redis, shared by every instance: a notice written where a session ended
+ * shows on whichever instance the subject's next page hits; a grant revoked on one instance ends
+ * the sessions it allowed on all (through the impersonation store); racing approvals on different
+ * instances leave exactly one decision (compare-and-set in a Lua script).
+ */
+export function redisSubjectStore(options: RedisSubjectStoreOptions): SubjectStore & { readonly kind: 'redis' } {
+  const { client, prefix = 'onbehalf:subject:', historyLimit = 200, commandTimeoutMs } = options;
+  if (!(Number.isInteger(historyLimit) && historyLimit > 0)) throw new TypeError('redisSubjectStore: historyLimit must be a positive integer.');
+  const send = commandSender(client, commandTimeoutMs);
+  const key = {
+    access: (s: string) => `${prefix}access:${s}`,
+    order: (s: string) => `${prefix}order:${s}`,
+    dismissed: (s: string) => `${prefix}dismissed:${s}`,
+    grants: (s: string) => `${prefix}grants:${s}`,
+    request: (id: string) => `${prefix}request:${id}`,
+    requests: `${prefix}requests`,
+  };
+  const parseRequest = ([json, status, approver, decidedAt, expiresAt]: StoredRequest): AccessRequest | undefined =>
+    json === null
+      ? undefined
+      : {
+          ...(JSON.parse(json) as AccessRequest),
+          status: status as AccessRequest['status'],
+          expiresAt: Number(expiresAt),
+          ...(approver && { approver: JSON.parse(approver) }),
+          ...(decidedAt && { decidedAt: Number(decidedAt) }),
+        };
+  const readRequest = (id: string) => send<StoredRequest>(['HMGET', key.request(id), ...FIELDS]).then(parseRequest);
+
+  return {
+    kind: 'redis',
+    async putAccess(entry) {
+      const { dismissedAt: _, ...stored } = entry;
+      const s = entry.subject.id;
+      await PUT_ACCESS(send, [key.access(s), key.order(s), key.dismissed(s)], [entry.sessionId, JSON.stringify(stored), entry.startedAt, historyLimit]);
+    },
+    async listAccess(subjectId, limit) {
+      const ids = await send<string[]>(['ZRANGE', key.order(subjectId), '+inf', '-inf', 'BYSCORE', 'REV', 'LIMIT', '0', String(limit)]);
+      if (!ids.length) return [];
+      const [entries, dismissed] = await Promise.all([
+        send<Array<string | null>>(['HMGET', key.access(subjectId), ...ids]),
+        send<Array<string | null>>(['HMGET', key.dismissed(subjectId), ...ids]),
+      ]);
+      return entries.flatMap((json, i) => (json === null ? [] : [{ ...(JSON.parse(json) as AccessEntry), ...(dismissed[i] && { dismissedAt: Number(dismissed[i]) }) }]));
+    },
+    async dismiss(subjectId, sessionId, at) {
+      return (await DISMISS<number>(send, [key.access(subjectId), key.dismissed(subjectId)], [sessionId, at])) === 1;
+    },
+    async addGrant(grant) {
+      await send(['HSET', key.grants(grant.subject.id), grant.id, JSON.stringify(grant)]);
+    },
+    async listGrants(subjectId, now) {
+      const all = await send<string[]>(['HVALS', key.grants(subjectId)]);
+      const grants = all.map((g) => JSON.parse(g) as Grant);
+      const expired = grants.filter((g) => g.expiresAt <= now).map((g) => g.id);
+      if (expired.length) await send(['HDEL', key.grants(subjectId), ...expired]);
+      return grants.filter((g) => g.expiresAt > now);
+    },
+    async removeGrant(subjectId, grantId) {
+      const g = await REMOVE_GRANT<string | null>(send, [key.grants(subjectId)], [grantId]);
+      return g ? (JSON.parse(g) as Grant) : undefined;
+    },
+    async addRequest(request) {
+      const { status, approver: _a, decidedAt: _d, expiresAt, ...fixed } = request;
+      const k = key.request(request.id);
+      await send(['HSET', k, 'json', JSON.stringify(fixed), 'status', status, 'expiresAt', String(expiresAt)]);
+      await send(['PEXPIRE', k, String(Math.max(expiresAt - request.createdAt, 0) + REQUEST_GRACE_MS)]);
+      await send(['SADD', key.requests, request.id]);
+    },
+    getRequest: readRequest,
+    async listRequests(filter, now) {
+      const ids = await send<string[]>(['SMEMBERS', key.requests]);
+      const found = await Promise.all(ids.map(readRequest));
+      const gone = ids.filter((_, i) => !found[i]);
+      if (gone.length) await send(['SREM', key.requests, ...gone]);
+      return found.filter(
+        (r): r is AccessRequest =>
+          r !== undefined &&
+          (r.status === 'pending' || r.status === 'approved') &&
+          r.expiresAt > now &&
+          (!filter.subjectId || r.subject.id === filter.subjectId) &&
+          (!filter.actorId || r.actor.id === filter.actorId) &&
+          (!filter.kind || r.kind === filter.kind),
+      );
+    },
+    async transition(id, from, decision, now): Promise<TransitionResult> {
+      const ttl = decision.expiresAt === undefined ? '' : String(Math.max(decision.expiresAt - now, 0) + REQUEST_GRACE_MS);
+      const answer = await TRANSITION<string | StoredRequest>(send, [key.request(id)], [
+        from,
+        now,
+        decision.status,
+        decision.approver ? JSON.stringify(decision.approver) : '',
+        decision.decidedAt ?? '',
+        decision.expiresAt ?? '',
+        ttl,
+      ]);
+      if (typeof answer === 'string') return { ok: false, reason: answer as 'not-found' | 'expired' | 'decided' };
+      return { ok: true, request: parseRequest(answer)! };
+    },
+  };
+}
