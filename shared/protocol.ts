@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { hasControlCharacters, isSafeLocalPath } from './text.js';
+import { hasControlCharacters, hasInvisibleCharacters, isSafeLocalPath } from './text.js';
 
 /** Reason rules (BRIEF W6). The server and the extension's picker validate with the same schema. */
 export interface ReasonRules {
@@ -21,7 +21,7 @@ export function reasonSchema(rules: ReasonRules = DEFAULT_REASON_RULES) {
         .string()
         .min(rules.minLength, `The reason must explain why, in at least ${rules.minLength} characters.`)
         .max(rules.maxLength, `The reason must be at most ${rules.maxLength} characters.`)
-        .refine((s) => !hasControlCharacters(s), 'The reason must not contain control characters.'),
+        .refine((s) => !hasInvisibleCharacters(s), 'The reason must not contain control or invisible characters (zero-width, bidi).'),
     );
 }
 
@@ -32,7 +32,7 @@ export const ticketSchema = z
     z
       .string()
       .max(100, 'The ticket reference must be at most 100 characters.')
-      .refine((s) => !hasControlCharacters(s), 'The ticket reference must not contain control characters.'),
+      .refine((s) => !hasInvisibleCharacters(s), 'The ticket reference must not contain control or invisible characters (zero-width, bidi).'),
   );
 
 export const localPathSchema = z.string().refine(isSafeLocalPath, 'Must be a path on this site, starting with a single "/".');

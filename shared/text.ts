@@ -7,6 +7,14 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u20
 
 export const hasControlCharacters = (s: string) => CONTROL.test(s);
 
+// Controls as above plus every Unicode format character (category Cf: zero-width space and joiners,
+// U+FEFF, invisible operators such as U+2061, and all bidi marks and controls). Free text that is
+// searched for and read by auditors must look like what it holds: "SUP-\u200b1234" is not SUP-1234.
+const INVISIBLE = /[\p{Cc}\p{Cf}\u2028\u2029]/u;
+
+/** Whether `s` holds a character that is invisible or changes how the text around it reads. */
+export const hasInvisibleCharacters = (s: string) => INVISIBLE.test(s);
+
 /**
  * A same-origin path: starts with one "/", no scheme, no "//" or "/\" (which browsers read as
  * another host), no control characters. Open redirects through `next` are a known peer flaw.

@@ -1,8 +1,9 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { EndCause } from '../../shared/index.js';
 import { rememberActionId } from './action-id.js';
+import { blockedPaths } from './blocked-paths.js';
 import { actorRefusal, targetRefusal } from './eligibility.js';
-import { respondError, sendError } from './errors.js';
+import { respondError } from './errors.js';
 import { beforeResponse } from './intercept.js';
 import type { Lifecycle } from './lifecycle.js';
 import { expiryCause } from './lifecycle.js';
@@ -38,25 +39,9 @@ export function resolveIdentity(o: ResolvedOptions, life: Lifecycle): RequestHan
   // Paths computed once: this runs on every request.
   const apiPrefix = `${o.basePath}/`;
   const route = { status: `${apiPrefix}status`, start: `${apiPrefix}start`, stop: `${apiPrefix}stop` };
-  // Express matches routes without regard to case, so the deny-list must too (or /Account/Password slips by).
   const lower = (r: string) => r.toLowerCase();
-  const apiLower = lower(apiPrefix);
-  const open = Object.assign(new Set([route.status, route.start, route.stop].map(lower)), { start: lower(route.start), stop: lower(route.stop) });
-  const strings = o.blockedWhileActing.filter((r): r is string => typeof r === 'string').map(lower);
-  const exact = new Set(strings);
-  const prefixes = strings.map((r) => (r.endsWith('/') ? r : `${r}/`));
-  const patterns = o.blockedWhileActing.filter((r): r is RegExp => r instanceof RegExp);
-
-  const blocked = (path: string) => {
-    const p = lower(path);
-    return (
-      // The impersonation admin API itself (users, sessions, audit) is refused while acting; status, start and stop are not.
-      (p.startsWith(apiLower) && !open.has(p)) ||
-      exact.has(p) ||
-      prefixes.some((prefix) => p.startsWith(prefix)) ||
-      patterns.some((re) => re.test(path))
-    );
-  };
+  const open = { start: lower(route.start), stop: lower(route.stop) };
+  const blocked = blockedPaths(o);
 
   /** Why this live record can't serve this request, if it can't (synchronous with a synchronous directory). */
   function endCause(req: Request, r: ImpersonationRecord, signedIn: string | undefined): Maybe<EndCause | null> {
@@ -71,7 +56,7 @@ export function resolveIdentity(o: ResolvedOptions, life: Lifecycle): RequestHan
     );
   }
 
-  const unavailable = (res: Response) => sendError(res, 'STORE_UNAVAILABLE', 'Impersonation state is unavailable; try again shortly.');
+  const unavailable = (req: Request, res: Response) => respondError(req, res, 'STORE_UNAVAILABLE', 'Impersonation state is unavailable; try again shortly.');
   const once = new Set<string>();
   /** One log line per kind of fault, not one per request (a fault is usually on every request until fixed). */
   const warnOnce = (kind: string, message: string) => {
@@ -79,14 +64,14 @@ export function resolveIdentity(o: ResolvedOptions, life: Lifecycle): RequestHan
     once.add(kind);
     o.warn(message);
   };
-  const hostFailed = (res: Response, err: unknown) => {
+  const hostFailed = (req: Request, res: Response, err: unknown) => {
     warnOnce('currentUser', `currentUser(req) failed; answering 503 until it answers (${err instanceof Error ? err.message : String(err)}).`);
-    unavailable(res);
+    unavailable(req, res);
   };
   function noSession(req: Request, res: Response) {
-    if (req.originalUrl === '*') return sendError(res, 'BAD_REQUEST', 'Request target "*" is not served here.');
+    if (req.originalUrl === '*') return respondError(req, res, 'BAD_REQUEST', 'Request target "*" is not served here.');
     warnOnce('session', 'a request reached onBehalf() without req.session: mount express-session before onBehalf(), on every path.');
-    sendError(res, 'STORE_UNAVAILABLE', 'The session is unavailable; try again shortly.');
+    respondError(req, res, 'STORE_UNAVAILABLE', 'The session is unavailable; try again shortly.');
   }
 
   /** Ended here (or already elsewhere: revoked, exited in another tab, swept): serve as the actor, or signed out. */
@@ -168,7 +153,7 @@ export function resolveIdentity(o: ResolvedOptions, life: Lifecycle): RequestHan
    */
   function acting(req: Request, res: Response, next: NextFunction, id: string) {
     noStore(res);
-    const fail = () => unavailable(res);
+    const fail = () => unavailable(req, res);
     const apply = (d: Decision): void => {
       if (d.cause) return void ended(req, res, next, d).catch(fail);
       const r = d.record!;
@@ -208,10 +193,10 @@ export function resolveIdentity(o: ResolvedOptions, life: Lifecycle): RequestHan
     try {
       current = o.currentUser(req);
     } catch (err) {
-      return hostFailed(res, err);
+      return hostFailed(req, res, err);
     }
     if (!isThenable(current)) return notActing(req, next, current);
-    current.then((userId) => notActing(req, next, userId), (err: unknown) => hostFailed(res, err));
+    current.then((userId) => notActing(req, next, userId), (err: unknown) => hostFailed(req, res, err));
   };
 }
 

@@ -1,6 +1,6 @@
 import { csrfSync } from 'csrf-sync';
 import type { NextFunction, Request, Response } from 'express';
-import { sendError } from './errors.js';
+import { respondError } from './errors.js';
 import type { ResolvedOptions } from './options.js';
 
 /**
@@ -45,8 +45,8 @@ export function csrfProtection(o: ResolvedOptions) {
     /** A fresh token (after the session id rotated). */
     renew: (req: Request) => sync.generateToken(req, true),
     check(req: Request, res: Response, next: NextFunction) {
-      if (!isSameOrigin(req, o.trustedOrigins)) return sendError(res, 'CSRF', 'Cross-origin requests are refused.');
-      if (!sync.isRequestValid(req)) return sendError(res, 'CSRF', 'Missing or invalid CSRF token.');
+      if (!isSameOrigin(req, o.trustedOrigins)) return respondError(req, res, 'CSRF', 'Cross-origin requests are refused.');
+      if (!sync.isRequestValid(req)) return respondError(req, res, 'CSRF', 'Missing or invalid CSRF token.');
       next();
     },
   };

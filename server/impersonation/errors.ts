@@ -24,7 +24,18 @@ export function sendError(res: Response, code: ErrorCode, message: string, extra
   res.status(ERROR_STATUS[code]).type('application/json').send(JSON.stringify({ error: { code, message, ...extra } }));
 }
 
-export const isForm = (req: Request) => req.is('application/x-www-form-urlencoded') === 'application/x-www-form-urlencoded';
+/** A body a plain HTML form sends (any of its three encodings). */
+export const isForm = (req: Request) => Boolean(req.is(['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain']));
+
+/**
+ * Whether the client wants a page rather than JSON. An `Accept` that names JSON decides by its
+ * ranking; otherwise a plain form post, or a client accepting `text/html`, gets a page.
+ */
+export function wantsPage(req: Request): boolean {
+  const accept = req.get('accept') ?? '';
+  if (/json/i.test(accept)) return req.accepts(['application/json', 'text/html']) === 'text/html';
+  return isForm(req) || /text\/html/i.test(accept);
+}
 
 /** Same-origin path of the page the request came from, if the browser said. */
 export function refererPath(req: Request): string | undefined {
@@ -39,9 +50,9 @@ export function refererPath(req: Request): string | undefined {
   }
 }
 
-/** A typed error: a readable page for a no-JS form post, the JSON body otherwise. */
+/** A typed error: a readable page for a browser that wants one (see {@link wantsPage}), the JSON body otherwise. */
 export function respondError(req: Request, res: Response, code: ErrorCode, message: string, extra?: Record<string, unknown>): void {
-  if (!isForm(req) || res.headersSent) return sendError(res, code, message, extra);
+  if (!wantsPage(req) || res.headersSent) return sendError(res, code, message, extra);
   res
     .status(ERROR_STATUS[code])
     .type('html')

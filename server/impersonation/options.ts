@@ -4,7 +4,11 @@ import type { ImpersonationStore, OnBehalfOptions } from './types.js';
 
 const MINUTE = 60_000;
 
-export const DEFAULT_BLOCKED_WHILE_ACTING = ['/account/password', '/account/mfa', '/account/tokens', '/account/email', '/oauth'];
+/** Account security and the sign-in/authorisation endpoints of common identity providers (OAuth 2, OIDC, SAML). */
+export const DEFAULT_BLOCKED_WHILE_ACTING = [
+  '/account/password', '/account/mfa', '/account/tokens', '/account/email', '/account/security', '/account/api-keys',
+  '/oauth', '/oauth2', '/openid', '/connect', '/saml', '/sso',
+];
 
 /** Options with every default filled in. */
 export type ResolvedOptions = Required<

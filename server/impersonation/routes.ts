@@ -13,7 +13,7 @@ import {
 import { auditRouter } from '../audit/router.js';
 import type { CsrfProtection } from './csrf.js';
 import { actorRefusal, targetRefusal } from './eligibility.js';
-import { isForm, OnBehalfError, refererPath, respondError, sendError } from './errors.js';
+import { OnBehalfError, refererPath, respondError, wantsPage } from './errors.js';
 import type { Lifecycle } from './lifecycle.js';
 import type { ResolvedOptions } from './options.js';
 import { enterActing, leaveActing } from './session.js';
@@ -23,15 +23,21 @@ import type { SubjectSide } from '../subject/index.js';
 const person = (u: DirectoryUser) => ({ id: u.id, name: u.name, ...(u.email && { email: u.email }) });
 /** Answer a success: JSON for API clients, a 303 redirect for a no-JS form post. */
 function done(req: Request, res: Response, redirect: string, body: Record<string, unknown>) {
-  if (isForm(req)) return res.redirect(303, redirect);
+  if (wantsPage(req)) return res.redirect(303, redirect);
   res.json({ ...body, redirect });
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+/** body-parser would read invalid UTF-8 as U+FFFD and store it: refuse the body instead (400). */
+function strictUtf8(_req: unknown, _res: unknown, buf: Buffer) {
+  utf8.decode(buf);
 }
 
 /** The HTTP API under basePath: status, users, start, stop, and the session admin API. */
 export function apiRouter(o: ResolvedOptions, life: Lifecycle, csrf: CsrfProtection, subject: SubjectSide): Router {
   const router = express.Router();
   router.use(helmet());
-  router.use(express.json({ limit: '16kb' }), express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 }));
+  router.use(express.json({ limit: '16kb', verify: strictUtf8 }), express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 }));
   const startSchema = startRequestSchema(o.reason);
 
   /** The signed-in actor as the directory has them, refused unless W1 holds. */
@@ -96,7 +102,7 @@ export function apiRouter(o: ResolvedOptions, life: Lifecycle, csrf: CsrfProtect
     legacyHeaders: false,
     ...(o.rateLimit.store && { store: o.rateLimit.store }),
     keyGenerator: (req) => (req.onBehalf?.userId ? `user:${req.onBehalf.userId}` : ipKeyGenerator(req.ip ?? '')),
-    handler: (_req, res) => sendError(res, 'RATE_LIMITED', 'Too many attempts to start; wait a minute.'),
+    handler: (req, res) => respondError(req, res, 'RATE_LIMITED', 'Too many attempts to start; wait a minute.'),
   });
 
   router.post(
@@ -236,12 +242,12 @@ export function apiRouter(o: ResolvedOptions, life: Lifecycle, csrf: CsrfProtect
 
   // GET on start/stop is refused: they change state (django-hijack, laravel-impersonate's flaw).
   for (const path of ['/start', '/stop', '/sessions/:id/revoke']) {
-    router.all(path, (_req, res) => {
+    router.all(path, (req, res) => {
       res.set('Allow', 'POST');
-      sendError(res, 'METHOD_NOT_ALLOWED', 'Use POST.');
+      respondError(req, res, 'METHOD_NOT_ALLOWED', 'Use POST.');
     });
   }
-  router.use((_req, res) => sendError(res, 'NOT_FOUND', 'No such onbehalf endpoint.'));
+  router.use((req, res) => respondError(req, res, 'NOT_FOUND', 'No such onbehalf endpoint.'));
   router.use(apiErrorHandler(o));
   return router;
 }
@@ -251,12 +257,13 @@ export function apiErrorHandler(o: ResolvedOptions) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const e = err as { type?: string; status?: number; message?: string };
     if (err instanceof OnBehalfError) return respondError(req, res, err.code, err.message, err.details);
-    if (e?.type === 'entity.parse.failed') return sendError(res, 'BAD_REQUEST', 'The request body is not valid JSON.');
-    if (e?.type === 'entity.too.large') return sendError(res, 'PAYLOAD_TOO_LARGE', 'The request body is too large.');
-    if (e?.type === 'parameters.too.many') return sendError(res, 'PAYLOAD_TOO_LARGE', 'Too many form fields.');
-    if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') return sendError(res, 'UNSUPPORTED_MEDIA_TYPE', 'Unsupported encoding.');
-    if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) return sendError(res, 'BAD_REQUEST', 'Bad request.');
+    if (e?.type === 'entity.verify.failed') return respondError(req, res, 'BAD_REQUEST', 'The request body is not valid UTF-8.');
+    if (e?.type === 'entity.parse.failed') return respondError(req, res, 'BAD_REQUEST', 'The request body is not valid JSON.');
+    if (e?.type === 'entity.too.large') return respondError(req, res, 'PAYLOAD_TOO_LARGE', 'The request body is too large.');
+    if (e?.type === 'parameters.too.many') return respondError(req, res, 'PAYLOAD_TOO_LARGE', 'Too many form fields.');
+    if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') return respondError(req, res, 'UNSUPPORTED_MEDIA_TYPE', 'Unsupported encoding.');
+    if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) return respondError(req, res, 'BAD_REQUEST', 'Bad request.');
     o.warn(`unexpected error: ${e?.message ?? String(err)}`);
-    sendError(res, 'INTERNAL', 'Something went wrong; nothing was changed.');
+    respondError(req, res, 'INTERNAL', 'Something went wrong; nothing was changed.');
   };
 }

@@ -205,9 +205,12 @@ export interface OnBehalfOptions {
   /** Where exit lands when the start page is not known. Default `'/'`. */
   exitPath?: string;
   /**
-   * Paths refused while acting (password, MFA, tokens, ...): strings are path prefixes, RegExps
-   * are tested against the path. The admin API of onbehalf itself is always refused.
-   * Default `['/account/password', '/account/mfa', '/account/tokens', '/account/email', '/oauth']`.
+   * Paths refused while acting (password, MFA, tokens, ...): strings are path prefixes matched on
+   * whole segments, RegExps are tested against the path as sent and as normalised. Matching is on
+   * the normalised path: decoded (`%2F` too), no case, `//`, `\`, dot segments or trailing slash. The
+   * admin API of onbehalf itself is always refused; its Exit never is.
+   * Default `['/account/password', '/account/mfa', '/account/tokens', '/account/email',
+   * '/account/security', '/account/api-keys', '/oauth', '/oauth2', '/openid', '/connect', '/saml', '/sso']`.
    */
   blockedWhileActing?: Array<string | RegExp>;
   /** Mount point of the HTTP API. Default `'/onbehalf'`. */

@@ -1,19 +1,19 @@
 import type { ErrorRequestHandler } from 'express';
-import { sendError } from '../impersonation/errors.js';
+import { respondError } from '../impersonation/errors.js';
 import { isRedisUnavailable } from './errors.js';
 
 /**
  * Express error handler for the host app: when Redis is unreachable, express-session on
  * connect-redis passes the client's error to `next(err)`, which Express would answer with a
- * 500 HTML page. This answers 503 `{ error: { code: 'STORE_UNAVAILABLE' } }` instead and leaves
+ * 500 HTML page. This answers 503 `STORE_UNAVAILABLE` instead (a page or JSON, by `Accept`) and leaves
  * every other error to the next handler. Mount it after your routes.
  */
 export function redisUnavailableHandler(): ErrorRequestHandler {
-  return (err, _req, res, next) => {
+  return (err, req, res, next) => {
     if (!isRedisUnavailable(err)) return next(err);
     // A failure after the answer started (saving the session at the end) can only cut it off.
     if (res.headersSent) return next(err);
     res.set('Retry-After', '1');
-    sendError(res, 'STORE_UNAVAILABLE', 'The service is briefly unavailable; try again shortly.');
+    respondError(req, res, 'STORE_UNAVAILABLE', 'The service is briefly unavailable; try again shortly.');
   };
 }

@@ -40,7 +40,13 @@ export interface TestHost {
  * mounted as the README says. Routes echo who each request was served as.
  */
 export async function startHost(
-  overrides: Partial<OnBehalfOptions> & { banner?: boolean; sessionMaxAgeMs?: number; cookie?: session.CookieOptions } = {},
+  overrides: Partial<OnBehalfOptions> & {
+    banner?: boolean;
+    sessionMaxAgeMs?: number;
+    cookie?: session.CookieOptions;
+    /** A host middleware mounted right after onbehalf (e.g. a "change your password first" gate). */
+    gate?: express.RequestHandler;
+  } = {},
 ): Promise<TestHost> {
   const users = testUsers();
   const audit = memoryAudit();
@@ -63,7 +69,7 @@ export async function startHost(
       res.json({ ok: true });
     });
   });
-  const { banner, sessionMaxAgeMs: _maxAge, cookie: _cookie, ...options } = overrides;
+  const { banner, sessionMaxAgeMs: _maxAge, cookie: _cookie, gate, ...options } = overrides;
   const ob = onBehalf({
     users: {
       get: (id) => users.get(id),
@@ -77,6 +83,7 @@ export async function startHost(
     ...options,
   });
   app.use(ob);
+  if (gate) app.use(gate);
   if (banner) app.use(ob.banner());
 
   app.post('/logout', async (req, res) => {
