@@ -1,13 +1,12 @@
 import { OnBehalfError } from './errors.js';
 import { isThenable } from './maybe.js';
-import type { ImpersonationStore, UserDirectory } from './types.js';
 
 /**
- * The store and the directory, with every failure turned into 503 STORE_UNAVAILABLE: a backend
+ * A store or the directory, with every failure turned into 503 STORE_UNAVAILABLE: a backend
  * that can't answer means nobody is served, never a 500 and never the wrong user. Methods are
  * wrapped once, here, and a synchronous answer stays synchronous (this is on every request).
  */
-export function guarded<T extends ImpersonationStore | UserDirectory>(target: T, what: string): T {
+export function guarded<T extends object>(target: T, what: string): T {
   const fail = (err: unknown): never => {
     if (err instanceof OnBehalfError) throw err;
     throw new OnBehalfError('STORE_UNAVAILABLE', `The ${what} is unavailable; try again shortly.`);

@@ -1,4 +1,5 @@
 import type { AccessEntry, AuditEvent, EndCause, SessionView } from '../../shared/index.js';
+import { OnBehalfError } from '../impersonation/errors.js';
 import type { Lifecycle } from '../impersonation/lifecycle.js';
 import type { ResolvedOptions } from '../impersonation/options.js';
 import type { ImpersonationRecord } from '../impersonation/types.js';
@@ -17,7 +18,9 @@ export function accessHistory(o: ResolvedOptions, s: ResolvedSubjectOptions, lif
   /** What the audit knows of a session: its writes, and the grant or approval it started under. */
   async function fromAudit(sessionId: string): Promise<Pick<AccessEntry, 'actions' | 'approver' | 'grantId'>> {
     if (!o.audit.query) return { actions: [] };
-    const { events } = await o.audit.query({ sessionId, limit: EVENTS_PER_SESSION });
+    const { events } = await o.audit.query({ sessionId, limit: EVENTS_PER_SESSION }).catch(() => {
+      throw new OnBehalfError('AUDIT_UNAVAILABLE', 'The audit could not be read; try again shortly.');
+    });
     const started = events.find((e) => e.type === 'started');
     // Each write's answer is its `outcome` record (absent when the write never answered).
     const status = new Map(events.filter((e) => e.type === 'outcome').map((e) => [e.actionId, e.status]));

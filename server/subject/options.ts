@@ -1,4 +1,5 @@
 import { isSafeLocalPath } from '../../shared/index.js';
+import { guarded } from '../impersonation/guarded.js';
 import type { ResolvedOptions } from '../impersonation/options.js';
 import { memorySubjectStore } from './store/index.js';
 import type { SubjectOptions, SubjectPolicyInput } from './types.js';
@@ -35,7 +36,7 @@ export function resolveSubjectOptions(o: Pick<ResolvedOptions, 'permission'>, s:
   return {
     notices: s.notices ?? true,
     notify: s.notify,
-    store: s.store ?? memorySubjectStore(),
+    store: guarded(s.store ?? memorySubjectStore(), 'subject store'),
     consent: policy('consent', s.consent),
     approval: policy('approval', s.approval),
     consentOn: s.consent !== undefined && s.consent !== false,

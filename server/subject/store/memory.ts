@@ -36,7 +36,9 @@ export function memorySubjectStore(options: { historyLimit?: number } = {}): Sub
       grantsOf(grant.subject.id).set(grant.id, copy(grant));
     },
     async listGrants(subjectId, now) {
-      return [...(grants.get(subjectId)?.values() ?? [])].filter((g) => g.expiresAt > now).map(copy);
+      const mine = grants.get(subjectId);
+      for (const g of mine?.values() ?? []) if (g.expiresAt <= now) mine!.delete(g.id);
+      return [...(mine?.values() ?? [])].map(copy);
     },
     async removeGrant(subjectId, grantId) {
       const mine = grants.get(subjectId);

@@ -1,15 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { memoryStore, type AuditSink, type ImpersonationStore } from '../../../server/index.js';
+import { clock } from '../../helpers/clock.js';
 import { startHost, type TestHost } from '../../helpers/host.js';
 
 let host: TestHost;
 afterEach(async () => host?.close());
 
-/** A clock the test moves by hand. */
-function clock(start = Date.parse('2026-11-25T09:00:00Z')) {
-  let t = start;
-  return { now: () => t, advance: (ms: number) => void (t += ms) };
-}
 const MIN = 60_000;
 
 describe('while acting', () => {

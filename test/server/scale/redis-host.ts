@@ -21,6 +21,8 @@ export interface ScaleHost {
   url: string;
   ob: OnBehalf;
   audit: ReturnType<typeof memoryAudit>;
+  /** This instance's directory (tests may change it). */
+  users: ReturnType<typeof testUsers>;
   /** Every request that reached a host route, and as whom. */
   served: Served[];
   /** Errors that were not "Redis unavailable" (answered 500): there must be none. */
@@ -121,6 +123,7 @@ export async function startScaleHost(
     url: `http://127.0.0.1:${port}`,
     ob,
     audit,
+    users,
     served,
     unexpected,
     async close() {

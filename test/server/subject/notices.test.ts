@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AccessNotice } from '../../../server/index.js';
+import { memorySubjectStore, type AccessNotice } from '../../../server/index.js';
 import { startHost, type TestHost } from '../../helpers/host.js';
 
 let host: TestHost;
@@ -117,7 +117,20 @@ describe('the subject is told', () => {
     expect(entry.dismissedAt).toBe(entry.endedAt);
   });
 
-  it('records sessions that end by revocation and expiry too', async () => {
+  it('a subject store that can’t be read costs the notice, never the page', async () => {
+    const store = memorySubjectStore();
+    host = await startHost({ banner: true, subject: { store: { ...store, listAccess: () => Promise.reject(new Error('down')) } } });
+    const ashley = await host.signIn('ashley');
+    const page = await ashley.request('GET', '/', { headers: { accept: 'text/html' } });
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('Home of ashley');
+    expect(host.warnings.some((w) => w.includes('could not read the notices'))).toBe(true);
+    const api = await ashley.get('/onbehalf/me/access');
+    expect(api.status).toBe(503);
+    expect(api.json.error.code).toBe('STORE_UNAVAILABLE');
+  });
+
+  it('records sessions that end by revocation too', async () => {
     host = await startHost();
     const avery = await host.signIn('avery');
     await avery.start('ashley');

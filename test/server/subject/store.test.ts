@@ -1,0 +1,71 @@
+import type { RedisClientType } from 'redis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { memorySubjectStore, redisSubjectStore, type AccessEntry, type AccessRequest, type SubjectStore } from '../../../server/index.js';
+import { startRedis, type RedisProcess } from '../../helpers/redis.js';
+import { redisClient } from '../scale/redis-host.js';
+
+let redis: RedisProcess;
+let client: RedisClientType;
+beforeAll(async () => {
+  redis = await startRedis();
+  client = await redisClient(redis.url);
+});
+afterAll(async () => {
+  if (client?.isOpen) client.destroy();
+  await redis?.stop(true);
+});
+
+const ashley = { id: 'ashley', name: 'Ashley' };
+const avery = { id: 'avery', name: 'Avery Admin' };
+const entry = (n: number): AccessEntry => ({ sessionId: `s${n}`, actor: avery, subject: ashley, reason: `visit ${n} for a reason`, readOnly: false, startedAt: 1000 * n, endedAt: 1000 * n + 500, cause: 'exit', actions: [] });
+const request = (id: string, expiresAt: number): AccessRequest => ({ id, kind: 'approval', actor: avery, subject: ashley, reason: 'ticket 1: needs a look', createdAt: 0, expiresAt, status: 'pending' });
+
+let n = 0;
+const stores: Array<[string, (limit: number) => SubjectStore]> = [
+  ['memorySubjectStore', (historyLimit) => memorySubjectStore({ historyLimit })],
+  ['redisSubjectStore', (historyLimit) => redisSubjectStore({ client, prefix: `t${n++}:`, historyLimit })],
+];
+
+describe.each(stores)('%s', (_, make) => {
+  it('keeps the newest entries up to the limit, newest first, with dismissals', async () => {
+    const store = make(2);
+    for (const i of [1, 3, 2]) await store.putAccess(entry(i));
+    expect((await store.listAccess('ashley', 10)).map((e) => e.sessionId)).toEqual(['s3', 's2']);
+    expect(await store.dismiss('ashley', 's2', 77)).toBe(true);
+    expect(await store.dismiss('ashley', 's1', 77)).toBe(false);
+    expect(await store.dismiss('bob', 's2', 77)).toBe(false);
+    expect((await store.listAccess('ashley', 1)).map((e) => [e.sessionId, e.dismissedAt])).toEqual([['s3', undefined]]);
+    expect((await store.listAccess('ashley', 10))[1].dismissedAt).toBe(77);
+    // Dismissing again keeps the first time.
+    await store.dismiss('ashley', 's2', 99);
+    expect((await store.listAccess('ashley', 10))[1].dismissedAt).toBe(77);
+  });
+
+  it('hands a removed grant to one caller only, and lists only live grants', async () => {
+    const store = make(10);
+    await store.addGrant({ id: 'g1', subject: ashley, grantedAt: 0, expiresAt: 100 });
+    await store.addGrant({ id: 'g2', subject: ashley, grantedAt: 0, expiresAt: 50 });
+    expect((await store.listGrants('ashley', 60)).map((g) => g.id)).toEqual(['g1']);
+    const removed = await Promise.all([store.removeGrant('ashley', 'g1'), store.removeGrant('ashley', 'g1')]);
+    expect(removed.filter(Boolean)).toHaveLength(1);
+    expect(await store.listGrants('ashley', 60)).toEqual([]);
+  });
+
+  it('lets exactly one of racing transitions through, and refuses an expired request', async () => {
+    const store = make(10);
+    await store.addRequest(request('r1', 100));
+    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => store.transition('r1', 'pending', { status: 'approved', approver: { id: `a${i}`, name: 'A' }, decidedAt: 10, expiresAt: 200 }, 10)));
+    const won = results.filter((r) => r.ok);
+    expect(won).toHaveLength(1);
+    expect(results.filter((r) => !r.ok).every((r) => !r.ok && r.reason === 'decided')).toBe(true);
+    const after = await store.getRequest('r1');
+    expect(after).toMatchObject({ status: 'approved', expiresAt: 200, decidedAt: 10 });
+    expect(after!.approver).toEqual(won[0].ok && won[0].request.approver);
+    expect((await store.listRequests({ actorId: 'avery' }, 150)).map((r) => r.id)).toEqual(['r1']);
+    expect(await store.listRequests({ actorId: 'avery' }, 250)).toEqual([]);
+
+    await store.addRequest(request('r2', 100));
+    expect(await store.transition('r2', 'pending', { status: 'approved' }, 100)).toEqual({ ok: false, reason: 'expired' });
+    expect(await store.transition('nope', 'pending', { status: 'approved' }, 0)).toEqual({ ok: false, reason: 'not-found' });
+  });
+});
