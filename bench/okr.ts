@@ -13,7 +13,8 @@
  */
 import { AbilityBuilder, createMongoAbility, type MongoAbility } from '@casl/ability';
 import { pathToFileURL } from 'node:url';
-import { generateDataset, memoryDirectory, okrModel, type Action, type DirectoryData, type Okr } from '../server/okr/index.js';
+import { memoryDirectory, okrModel, type Action, type DirectoryData, type Okr } from '../server/okr/index.js';
+import { generateDataset } from '../server/okr/dataset.js';
 
 const PAGE = 64;
 const BATCH = 1024;

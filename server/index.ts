@@ -1,28 +1,14 @@
-/** onbehalf: work on behalf of a user, safely. The public entry of the server library. */
+/**
+ * `onbehalf`: the middleware, the in-memory store and audit, and the typed error. Redis, audit
+ * sinks, the OKR model and the HTTP client are their own entries (`onbehalf/redis`,
+ * `onbehalf/audit`, `onbehalf/okr`, `onbehalf/client`), loaded only by hosts that use them.
+ */
 export { onBehalf, type OnBehalf } from './impersonation/index.js';
-export { memoryStore, redisStore, type RedisStoreOptions } from './impersonation/store/index.js';
-export { attribution, memorySubjectStore, redisSubjectStore, type Attribution, type RedisSubjectStoreOptions } from './subject/index.js';
+export { memoryStore } from './impersonation/store/index.js';
+export { memoryAudit, type MemoryAudit } from './audit/memory.js';
+export { attribution, memorySubjectStore, type Attribution } from './subject/index.js';
 export type { SubjectOptions, SubjectStore, AccessNotice, SubjectPolicyInput, RequestDecision, TransitionResult } from './subject/types.js';
-export { redisSessionStore, redisRateLimitStore, redisUnavailableHandler, RedisUnavailableError, isRedisUnavailable } from './redis/index.js';
-export {
-  memoryAudit,
-  fileAudit,
-  redisStreamAudit,
-  fanoutAudit,
-  verifyAuditFiles,
-  auditRouter,
-  AuditError,
-  type MemoryAudit,
-  type FileAudit,
-  type FileAuditOptions,
-  type RedisStreamAuditOptions,
-  type FanoutAuditOptions,
-  type AuditRouterOptions,
-  type VerifyResult,
-} from './audit/index.js';
 export { OnBehalfError } from './impersonation/errors.js';
-export { isSameOrigin, csrfTokenFromRequest, CSRF_TOKEN_BYTES } from './impersonation/csrf.js';
+export { isSameOrigin, csrfSyncOptions } from './impersonation/csrf.js';
 export type * from './impersonation/types.js';
-export * from './okr/index.js';
-export { requirePermission, type GuardOptions } from './guard/index.js';
-export * from '../shared/index.js';
+export type { AccessEntry, AccessRequest, AuditEvent, EndCause, ErrorBody, ErrorCode, Grant, Person, ReasonRules, SessionView } from '../shared/index.js';

@@ -18,18 +18,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from 'redis';
-import {
-  fileAudit,
-  generateDataset,
-  memoryDirectory,
-  memoryStore,
-  okrModel,
-  onBehalf,
-  redisSessionStore,
-  redisStore,
-  type DirectoryUser,
-  type ImpersonationStore,
-} from '../../dist/server/index.js';
+// The built library, as a host runs it.
+import { memoryStore, onBehalf, type DirectoryUser, type ImpersonationStore } from '../../dist/server/index.js';
+import { fileAudit } from '../../dist/server/audit/index.js';
+import { memoryDirectory, okrModel } from '../../dist/server/okr/index.js';
+import { generateDataset } from '../../dist/server/okr/dataset.js';
+import { redisSessionStore, redisStore } from '../../dist/server/redis/index.js';
 import { baselineColumn, VARIANTS, type StoreColumn, type Variant } from './variants.js';
 
 

@@ -2,8 +2,8 @@ import { timingSafeEqual } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { csrfSync } from 'csrf-sync';
 import { z } from 'zod';
-import { hasControlCharacters } from '../../shared/index.js';
-import { CSRF_TOKEN_BYTES, csrfTokenFromRequest, isSameOrigin, type OnBehalf } from '../../server/index.js';
+import { hasControlCharacters } from 'onbehalf/client';
+import { csrfSyncOptions, isSameOrigin, type OnBehalf } from 'onbehalf';
 import { bodyOf } from './forms.js';
 import type { Viewer } from './layout.js';
 import { DemoError, done } from './respond.js';
@@ -22,7 +22,7 @@ declare module 'express-session' {
  * one the onbehalf middleware uses, so one token per session serves the host's forms, the
  * banner's Exit and the onbehalf API. Sent as `X-CSRF-Token` or the form field `_csrf`.
  */
-export const csrf = csrfSync({ getTokenFromRequest: csrfTokenFromRequest, size: CSRF_TOKEN_BYTES });
+export const csrf = csrfSync(csrfSyncOptions);
 
 /** Refuse a cross-site browser request outright (the token is the second check). */
 const crossSite = (req: Request) => !isSameOrigin(req);

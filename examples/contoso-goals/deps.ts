@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import type { AuditPage, AuditQuery, AuditSink } from '../../server/index.js';
+import type { AuditPage, AuditQuery, AuditSink } from 'onbehalf/audit';
 import type { Viewer } from './layout.js';
 import type { DemoState } from './state.js';
 

@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import { z } from 'zod';
-import { hasControlCharacters } from '../../shared/index.js';
+import { hasControlCharacters } from 'onbehalf/client';
 import { DemoError } from './respond.js';
 
 /** The parsed body as a plain object (JSON or form); anything else (an array, a string) counts as empty. */

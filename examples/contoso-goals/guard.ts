@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import { RULES, type Okr, type OkrAction } from '../../server/okr/index.js';
+import { RULES, type Okr, type OkrAction } from 'onbehalf/okr';
 import { DemoError } from './respond.js';
 import type { DemoState } from './state.js';
 

@@ -1,8 +1,8 @@
 import type { Store as RateLimitStore } from 'express-rate-limit';
 import type { Store } from 'express-session';
 import { createClient } from 'redis';
-import { redisStore, type ImpersonationStore } from '../../server/index.js';
-import { redisRateLimitStore, redisSessionStore } from '../../server/redis/index.js';
+import type { ImpersonationStore } from 'onbehalf';
+import { redisRateLimitStore, redisSessionStore, redisStore } from 'onbehalf/redis';
 
 export interface RedisBackends {
   /** express-session store (connect-redis 9, with a time limit on every call). */

@@ -1,7 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
-import { ERROR_STATUS, type ErrorCode } from '../../shared/index.js';
-import { OnBehalfError } from '../../server/index.js';
-import { OkrError } from '../../server/okr/index.js';
+import { ERROR_STATUS, type ErrorCode } from 'onbehalf/client';
+import { OnBehalfError } from 'onbehalf';
+import { OkrError } from 'onbehalf/okr';
 import { html } from './html.js';
 import { page, type Viewer } from './layout.js';
 

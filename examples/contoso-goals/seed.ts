@@ -1,5 +1,5 @@
-import type { DirectoryUser } from '../../server/index.js';
-import type { DirectoryData, Okr, Team, User } from '../../server/okr/index.js';
+import type { DirectoryUser } from 'onbehalf';
+import type { DirectoryData, Okr, Team, User } from 'onbehalf/okr';
 
 /** Every demo account signs in with this password (the sign-in page says so). */
 export const DEMO_PASSWORD = 'demo';

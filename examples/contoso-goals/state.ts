@@ -1,4 +1,4 @@
-import { memoryDirectory, okrModel, type Okr, type OkrModel, type Team } from '../../server/okr/index.js';
+import { memoryDirectory, okrModel, type Okr, type OkrModel, type Team } from 'onbehalf/okr';
 import { activityFeed, type ActivityFeed, type Attribution } from './activity.js';
 import type { DemoSeed, DemoUser, Metric } from './seed.js';
 

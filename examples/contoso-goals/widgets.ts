@@ -1,4 +1,4 @@
-import type { Okr } from '../../server/okr/index.js';
+import type { Okr } from 'onbehalf/okr';
 import { formatNumber, percent } from './format.js';
 import { html, type Html } from './html.js';
 import type { DemoState } from './state.js';

@@ -1,5 +1,5 @@
 import type { AuditEvent } from '../../shared/index.js';
-import type { AuditSink } from '../impersonation/types.js';
+import type { AuditSink } from './types.js';
 
 /** Options of {@link fanoutAudit}. */
 export interface FanoutAuditOptions {

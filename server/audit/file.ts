@@ -2,7 +2,7 @@ import { mkdir, open, readdir, unlink, writeFile, type FileHandle } from 'node:f
 import { basename, dirname, extname, join } from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import { auditEventSchema, type AuditEvent } from '../../shared/index.js';
-import type { AuditPage, AuditQuery, AuditSink } from '../impersonation/types.js';
+import type { AuditPage, AuditQuery, AuditSink } from './types.js';
 import { AuditError, unavailable } from './errors.js';
 import {
   decodeLine, encodeLine, fileName, FORMAT, FORMAT_VERSION, GENESIS, parseFileName, signCheckpoint,

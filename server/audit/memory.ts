@@ -1,5 +1,5 @@
 import type { AuditEvent } from '../../shared/index.js';
-import type { AuditPage, AuditQuery, AuditSink } from '../impersonation/types.js';
+import type { AuditPage, AuditQuery, AuditSink } from './types.js';
 
 /** Audit events kept in memory: for tests and demos. Lost on restart. */
 export interface MemoryAudit extends AuditSink {

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { AUDIT_TYPES, ERROR_STATUS, hasControlCharacters, type AuditEvent, type ErrorCode } from '../../shared/index.js';
-import type { AuditQuery, AuditSink } from '../impersonation/types.js';
+import type { AuditQuery, AuditSink } from './types.js';
 import { csvHeader, csvRow } from './csv.js';
 import { AuditError } from './errors.js';
 

@@ -3,10 +3,12 @@ import { readFileSync, watchFile, unwatchFile } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { AUDIT_TYPES } from '../../shared/index.js';
-import { csvHeader, csvRow, matches, readEvents, verifyAuditFiles } from '../audit/index.js';
+import { csvHeader, csvRow } from '../audit/csv.js';
+import { matches } from '../audit/memory.js';
+import { verifyAuditFiles } from '../audit/verify.js';
 import { decodeLine } from '../audit/format.js';
 import { readLines } from '../audit/lines.js';
-import { totalSize } from '../audit/read.js';
+import { readEvents, totalSize } from '../audit/read.js';
 import { progressBar } from './progress.js';
 
 /** Exit codes: 0 ok, 1 the log failed verification, 2 bad usage or unreadable input. */

@@ -31,14 +31,20 @@ export function csrfTokenFromRequest(req: Request): string | undefined {
  * 256 random bits. csrf-sync's default (128 bytes, 256 hex characters) is far more than a token
  * needs, and express-session hashes the whole session, token included, on every request.
  */
-export const CSRF_TOKEN_BYTES = 32;
+const CSRF_TOKEN_BYTES = 32;
+
+/**
+ * Pass to the host's own `csrfSync(csrfSyncOptions)`: its forms then share one token per session
+ * with onbehalf's API and the banner's Exit (the same session key, header and form field).
+ */
+export const csrfSyncOptions = { getTokenFromRequest: csrfTokenFromRequest, size: CSRF_TOKEN_BYTES } as const;
 
 /**
  * Two independent CSRF defences on every state-changing call: the browser's own word on where
  * the request comes from, and a synchroniser token kept in the session (csrf-sync).
  */
 export function csrfProtection(o: ResolvedOptions) {
-  const sync = csrfSync({ getTokenFromRequest: csrfTokenFromRequest, size: CSRF_TOKEN_BYTES });
+  const sync = csrfSync(csrfSyncOptions);
   return {
     /** The session's token, created on first use. */
     token: (req: Request) => sync.generateToken(req),

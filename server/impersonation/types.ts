@@ -1,6 +1,9 @@
 import type { Request } from 'express';
 import type {} from 'express-session';
 import type { AuditEvent, EndCause, Person, ReasonRules, SessionView } from '../../shared/index.js';
+import type { AuditSink } from '../audit/types.js';
+
+export type { AuditPage, AuditQuery, AuditSink } from '../audit/types.js';
 
 type MaybePromise<T> = T | Promise<T>;
 
@@ -68,32 +71,6 @@ export interface ImpersonationStore {
   list(filter?: { actorId?: string; subjectId?: string }): Promise<ImpersonationRecord[]>;
   /** Optional: release resources (intervals, connections the store owns). */
   close?(): Promise<void>;
-}
-
-/**
- * Where audit events go. `write` must resolve only once the event is durable: onbehalf awaits it
- * before answering, and refuses to start an impersonation when it rejects (fail closed).
- */
-export interface AuditSink {
-  write(event: AuditEvent): Promise<void>;
-  /** Optional: query for the auditor API. */
-  query?(filter: AuditQuery): Promise<AuditPage>;
-  close?(): Promise<void>;
-}
-
-export interface AuditQuery {
-  actor?: string;
-  subject?: string;
-  type?: AuditEvent['type'];
-  sessionId?: string;
-  from?: number;
-  to?: number;
-  cursor?: string;
-  limit?: number;
-}
-export interface AuditPage {
-  events: AuditEvent[];
-  nextCursor?: string;
 }
 
 /** `req.onBehalf` when nobody is being acted for. */

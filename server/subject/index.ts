@@ -14,7 +14,7 @@ import { person } from './requests.js';
 import { subjectRouter } from './routes.js';
 
 export { attribution, type Attribution } from './attribution.js';
-export { memorySubjectStore, redisSubjectStore, type RedisSubjectStoreOptions } from './store/index.js';
+export { memorySubjectStore } from './store/index.js';
 export type * from './types.js';
 
 /** What a start must carry when consent or four-eyes allowed it. */

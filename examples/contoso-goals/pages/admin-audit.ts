@@ -1,7 +1,7 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
-import { AUDIT_TYPES, hasControlCharacters, type AuditEvent } from '../../../shared/index.js';
-import type { AuditQuery } from '../../../server/index.js';
+import { AUDIT_TYPES, hasControlCharacters, type AuditEvent } from 'onbehalf/client';
+import type { AuditQuery } from 'onbehalf/audit';
 import { parse } from '../forms.js';
 import { formatTime } from '../format.js';
 import { html, type Html } from '../html.js';

@@ -1,6 +1,6 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
-import { reasonSchema, ticketSchema } from '../../../shared/index.js';
+import { reasonSchema, ticketSchema } from 'onbehalf/client';
 import { requireCsrf } from '../auth.js';
 import { bodyOf } from '../forms.js';
 import { html, type Html } from '../html.js';

@@ -1,6 +1,6 @@
 import express, { type Request, type Router } from 'express';
 import { z } from 'zod';
-import { OKR_ACTIONS, RULES, type Okr } from '../../../server/okr/index.js';
+import { OKR_ACTIONS, RULES, type Okr } from 'onbehalf/okr';
 import { attributionOf, onBehalfNote } from '../activity.js';
 import { requireCsrf } from '../auth.js';
 import { bodyOf, line, numberField, parse } from '../forms.js';

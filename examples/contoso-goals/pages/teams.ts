@@ -1,5 +1,5 @@
 import express, { type Router } from 'express';
-import type { Team } from '../../../server/okr/index.js';
+import type { Team } from 'onbehalf/okr';
 import { effectiveUser } from '../guard.js';
 import { html, type Html } from '../html.js';
 import { page } from '../layout.js';

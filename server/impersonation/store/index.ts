@@ -1,2 +1,1 @@
 export { memoryStore } from './memory.js';
-export { redisStore, type RedisStoreOptions } from './redis.js';

@@ -1,2 +1,1 @@
 export { memorySubjectStore } from './memory.js';
-export { redisSubjectStore, type RedisSubjectStoreOptions } from './redis.js';

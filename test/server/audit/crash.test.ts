@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { fileAudit, readEvents, verifyAuditFiles } from '../../../server/audit/index.js';
+import { fileAudit, verifyAuditFiles } from '../../../server/audit/index.js';
+import { readEvents } from '../../../server/audit/read.js';
 import { filesIn, logFilesIn, privateKeyPem, publicKeyPem, tempDir } from './fixtures.js';
 
 const writer = fileURLToPath(new URL('./crash-writer.ts', import.meta.url));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DATASET_SIZES, generateDataset, memoryDirectory, okrModel, type Okr } from '../../../server/okr/index.js';
+import { memoryDirectory, okrModel, type Okr } from '../../../server/okr/index.js';
+import { DATASET_SIZES, generateDataset } from '../../../server/okr/dataset.js';
 
 describe('generateDataset', () => {
   it('is deterministic per seed', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { OkrError, generateDataset, memoryDirectory, okrModel, type DirectoryData, type OkrDirectory } from '../../../server/okr/index.js';
+import { OkrError, memoryDirectory, okrModel, type DirectoryData, type OkrDirectory } from '../../../server/okr/index.js';
+import { generateDataset } from '../../../server/okr/dataset.js';
 import { fixtureData } from './fixture.js';
 
 const invalid = (mutate: (d: DirectoryData) => void) => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ACTIONS, OKR_ACTIONS, RULES, generateDataset, memoryDirectory, okrModel } from '../../../server/okr/index.js';
+import { ACTIONS, OKR_ACTIONS, RULES, memoryDirectory, okrModel } from '../../../server/okr/index.js';
+import { generateDataset } from '../../../server/okr/dataset.js';
 import { fixtureModel } from './fixture.js';
 
 describe('explain()', () => {

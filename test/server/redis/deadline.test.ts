@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RedisUnavailableError } from '../../../server/index.js';
+import { RedisUnavailableError } from '../../../server/redis/index.js';
 import { deadlines } from '../../../server/redis/deadline.js';
 
 const never = () => new Promise<never>(() => undefined);

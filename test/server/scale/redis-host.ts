@@ -2,9 +2,8 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import session from 'express-session';
 import type { Server } from 'node:http';
 import { createClient, type RedisClientType } from 'redis';
-import { redisStore } from '../../../server/impersonation/store/redis.js';
 import { memoryAudit, onBehalf, type OnBehalf, type OnBehalfContext, type OnBehalfOptions } from '../../../server/index.js';
-import { redisRateLimitStore, redisSessionStore, redisUnavailableHandler } from '../../../server/redis/index.js';
+import { redisRateLimitStore, redisSessionStore, redisStore, redisUnavailableHandler } from '../../../server/redis/index.js';
 import { testUsers } from '../../helpers/host.js';
 import { Client } from '../../helpers/http.js';
 

@@ -1,6 +1,7 @@
 import type { RedisClientType } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { memorySubjectStore, redisSubjectStore, type AccessEntry, type AccessRequest, type SubjectStore } from '../../../server/index.js';
+import { memorySubjectStore, type AccessEntry, type AccessRequest, type SubjectStore } from '../../../server/index.js';
+import { redisSubjectStore } from '../../../server/redis/index.js';
 import { startRedis, type RedisProcess } from '../../helpers/redis.js';
 import { redisClient } from '../scale/redis-host.js';
 

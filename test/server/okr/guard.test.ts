@@ -4,9 +4,9 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { errorBodySchema } from '../../../shared/errors.js';
-import { requirePermission } from '../../../server/guard/index.js';
+import { requirePermission } from '../../../server/okr/index.js';
 import { memoryAudit, onBehalf } from '../../../server/index.js';
-import { fixtureModel } from '../okr/fixture.js';
+import { fixtureModel } from './fixture.js';
 
 type Sess = Record<string, string | undefined>;
 const sess = (req: Request) => req.session as unknown as Sess;

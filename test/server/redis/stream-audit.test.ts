@@ -1,9 +1,9 @@
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fanoutAudit, memoryAudit, redisStreamAudit } from '../../../server/audit/index.js';
-import type { AuditSink } from '../../../server/impersonation/types.js';
+import { fanoutAudit, memoryAudit, type AuditSink } from '../../../server/audit/index.js';
+import { redisStreamAudit } from '../../../server/redis/index.js';
 import { startRedis, type RedisProcess } from '../../helpers/redis.js';
-import { event } from './fixtures.js';
+import { event } from '../audit/fixtures.js';
 
 let redis: RedisProcess;
 let client: ReturnType<typeof createClient>;

@@ -1,7 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { ERROR_STATUS, type ErrorBody, type ErrorCode } from '../../shared/errors.js';
-import type {} from '../impersonation/types.js'; // the `req.onBehalf` augmentation
-import { OkrError, type Action, type OkrErrorCode, type OkrModel, type TargetOf } from '../okr/index.js';
+import type { OkrModel } from './model.js';
+import { OkrError, type Action, type OkrErrorCode, type TargetOf } from './types.js';
 
 type MaybePromise<T> = T | Promise<T>;
 
@@ -34,7 +34,9 @@ function send(res: Response, code: ErrorCode, message: string, rule?: string) {
 
 /** The user whose permissions apply: the subject while acting, else the signed-in user. */
 async function effectiveUser(req: Request, options: GuardOptions): Promise<string | undefined> {
-  const id = req.onBehalf !== undefined ? req.onBehalf.userId : await options.currentUser?.(req);
+  // Read structurally: the model works with or without the impersonation middleware.
+  const acting = (req as { onBehalf?: { userId: string | undefined } }).onBehalf;
+  const id = acting !== undefined ? acting.userId : await options.currentUser?.(req);
   return typeof id === 'string' && id !== '' ? id : undefined;
 }
 

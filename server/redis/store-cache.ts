@@ -1,5 +1,5 @@
-import type { ImpersonationRecord } from '../types.js';
-import { frozenRecord, seenAt } from './frozen.js';
+import type { ImpersonationRecord } from '../impersonation/types.js';
+import { frozenRecord, seenAt } from '../impersonation/store/frozen.js';
 
 /** The second connection the cache listens on: a node-redis v5 client, as `client.duplicate()` makes it. */
 export interface SubscriberClient {

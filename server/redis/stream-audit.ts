@@ -1,8 +1,8 @@
 import type { RedisClientType, RedisModules, RedisFunctions, RedisScripts, RespVersions } from 'redis';
 import { auditEventSchema, type AuditEvent } from '../../shared/index.js';
-import type { AuditPage, AuditQuery, AuditSink } from '../impersonation/types.js';
-import { AuditError, unavailable } from './errors.js';
-import { matches } from './memory.js';
+import type { AuditPage, AuditQuery, AuditSink } from '../audit/types.js';
+import { AuditError, unavailable } from '../audit/errors.js';
+import { matches } from '../audit/memory.js';
 
 // Any node-redis v5 client, whatever modules or RESP version it was created with.
 type AnyRedisClient = RedisClientType<RedisModules, RedisFunctions, RedisScripts, RespVersions>;

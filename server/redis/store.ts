@@ -1,6 +1,6 @@
-import { commandSender, luaScript, type RedisCommandClient } from '../../redis/commands.js';
-import type { ImpersonationRecord, ImpersonationStore } from '../types.js';
-import { recordCache, type SubscriberClient } from './redis-cache.js';
+import { commandSender, luaScript, type RedisCommandClient } from './commands.js';
+import type { ImpersonationRecord, ImpersonationStore } from '../impersonation/types.js';
+import { recordCache, type SubscriberClient } from './store-cache.js';
 
 /** Options of `redisStore()`. */
 export interface RedisStoreOptions {

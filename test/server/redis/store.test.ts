@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { createClient, type RedisClientType } from 'redis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { redisStore } from '../../../../server/impersonation/store/redis.js';
-import type { ImpersonationRecord } from '../../../../server/impersonation/types.js';
-import { RedisUnavailableError } from '../../../../server/redis/index.js';
-import { startRedis, type RedisProcess } from '../../../helpers/redis.js';
+import type { ImpersonationRecord } from '../../../server/impersonation/types.js';
+import { redisStore, RedisUnavailableError } from '../../../server/redis/index.js';
+import { startRedis, type RedisProcess } from '../../helpers/redis.js';
 
 let redis: RedisProcess;
 const clients: RedisClientType[] = [];

@@ -1,0 +1,134 @@
+/**
+ * `onbehalf/client`: a typed client for onbehalf's HTTP API, for a host's own pages (an SPA's
+ * "work on behalf" picker) and the browser extension. Every answer is checked against the
+ * protocol's schemas; every failure is an {@link OnBehalfClientError} carrying the server's code.
+ */
+import { errorBodySchema } from './errors.js';
+import { startResponseSchema, statusResponseSchema, stopResponseSchema, usersResponseSchema, type Candidate, type StatusResponse } from './protocol.js';
+
+/** The protocol itself: the schemas both sides validate with, the error codes and their statuses. */
+export * from './protocol.js';
+export * from './errors.js';
+export { hasControlCharacters, isSafeLocalPath } from './text.js';
+
+/**
+ * A failure: the server's error code (see the error-code reference), `NETWORK` when the host
+ * could not be reached, `BAD_RESPONSE` when it answered something that is not onbehalf's.
+ */
+export class OnBehalfClientError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+    this.name = 'OnBehalfClientError';
+  }
+}
+
+/** Options of {@link onBehalfClient}. */
+export interface OnBehalfClientOptions {
+  /** Where onbehalf is mounted on the host, as its `basePath` option. Default `/onbehalf`. */
+  basePath?: string;
+  /** The host's origin, e.g. `https://app.example`. Default: the page's own (`location.origin`). */
+  origin?: string;
+  /** The fetch to call. Default: the global `fetch`. The extension passes the page's own. */
+  fetch?: typeof fetch;
+}
+
+/** What `start()` takes: the fields of `POST {basePath}/start`. */
+export interface StartInput {
+  userId: string;
+  reason: string;
+  ticket?: string;
+  readOnly?: boolean;
+  /** A same-origin path to land on once acting. */
+  returnTo?: string;
+}
+
+type Schema<T> = { safeParse(v: unknown): { success: true; data: T } | { success: false } };
+
+/**
+ * The onbehalf API of one host, called with the page's cookies. POSTs carry the session's CSRF
+ * token, read from `status()` when the client has none yet; start and stop rotate the session,
+ * so a POST refused with `CSRF` reads status once for the new token and is tried again.
+ */
+export function onBehalfClient(options: OnBehalfClientOptions = {}) {
+  const basePath = options.basePath ?? '/onbehalf';
+  const doFetch: typeof fetch = options.fetch ?? ((input, init) => fetch(input, init));
+  let csrfToken: string | undefined;
+
+  function url(path: string): string {
+    const origin = options.origin ?? (globalThis as { location?: { origin: string } }).location?.origin;
+    if (origin === undefined) throw new OnBehalfClientError('BAD_REQUEST', 'onBehalfClient() needs an `origin` outside a browser page.');
+    return new URL(basePath + path, origin).href;
+  }
+
+  async function call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    if (method === 'POST') {
+      headers['Content-Type'] = 'application/json';
+      if (csrfToken) headers['X-CSRF-Token'] = csrfToken;
+    }
+    // `cache` is a browser field (Node's fetch types lack it): a status must never come from a cache.
+    const init = { method, headers, credentials: 'same-origin', cache: 'no-store', body: body === undefined ? undefined : JSON.stringify(body) } as const;
+    let res: Response;
+    try {
+      res = await doFetch(url(path), init);
+    } catch (e) {
+      if (e instanceof OnBehalfClientError) throw e;
+      throw new OnBehalfClientError('NETWORK', 'The host app could not be reached.');
+    }
+    const json: unknown = await res.json().catch(() => undefined);
+    if (res.ok && json !== undefined) return json;
+    const parsed = errorBodySchema.safeParse(json);
+    if (parsed.success) throw new OnBehalfClientError(parsed.data.error.code, parsed.data.error.message, res.status);
+    throw new OnBehalfClientError('BAD_RESPONSE', `The host app answered ${res.status} without an onbehalf response.`, res.status);
+  }
+
+  function parse<T>(schema: Schema<T>, v: unknown): T {
+    const r = schema.safeParse(v);
+    if (!r.success) throw new OnBehalfClientError('BAD_RESPONSE', 'The host app answered with an unexpected onbehalf response.');
+    return r.data;
+  }
+
+  async function post(path: string, body?: unknown): Promise<unknown> {
+    if (!csrfToken) await status();
+    try {
+      return await call('POST', path, body);
+    } catch (e) {
+      if (!(e instanceof OnBehalfClientError && e.code === 'CSRF')) throw e;
+      await status();
+      return call('POST', path, body);
+    }
+  }
+
+  /** `GET {basePath}/status`: whether this session is acting, and its CSRF token. */
+  async function status(): Promise<StatusResponse> {
+    const s = parse(statusResponseSchema, await call('GET', '/status'));
+    csrfToken = s.csrfToken;
+    return s;
+  }
+
+  return {
+    status,
+    /** `GET {basePath}/users`: users matching `q`, each with whether the signed-in admin may act for them and why not. */
+    async users(q: string, limit = 20): Promise<Candidate[]> {
+      const query = new URLSearchParams({ q, limit: String(limit) });
+      return parse(usersResponseSchema, await call('GET', `/users?${query}`)).users;
+    },
+    /** `POST {basePath}/start`: start working on behalf of `userId`. */
+    async start(input: StartInput) {
+      const res = parse(startResponseSchema, await post('/start', input));
+      csrfToken = res.csrfToken;
+      return res;
+    },
+    /** `POST {basePath}/stop`: exit; `redirect` is where the host sends the admin back to. */
+    async stop() {
+      const res = parse(stopResponseSchema, await post('/stop'));
+      csrfToken = res.csrfToken ?? csrfToken;
+      return res;
+    },
+  };
+}
+export type OnBehalfClient = ReturnType<typeof onBehalfClient>;
