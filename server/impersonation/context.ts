@@ -9,7 +9,7 @@ import type { Lifecycle } from './lifecycle.js';
 import { expiryCause } from './lifecycle.js';
 import { andThen, both, isThenable, type Maybe } from './maybe.js';
 import type { ResolvedOptions } from './options.js';
-import { leaveActing } from './session.js';
+import { leaveActing, noteSignInEnds } from './session.js';
 import type { ImpersonationRecord } from './types.js';
 
 /** Nothing rendered as the subject may be kept by a cache: Back after Exit must ask the server again. */
@@ -208,6 +208,7 @@ function isDocument(req: Request): boolean {
 }
 
 function notActing(req: Request, next: NextFunction, userId: string | null | undefined) {
+  if (userId) noteSignInEnds(req);
   req.onBehalf = { active: false, userId: userId ?? undefined };
   next();
 }

@@ -16,7 +16,7 @@ import { actorRefusal, targetRefusal } from './eligibility.js';
 import { OnBehalfError, refererPath, respondError, wantsPage } from './errors.js';
 import type { Lifecycle } from './lifecycle.js';
 import type { ResolvedOptions } from './options.js';
-import { enterActing, leaveActing } from './session.js';
+import { enterActing, leaveActing, signInEnds } from './session.js';
 import type { DirectoryUser, ImpersonationRecord } from './types.js';
 import type { SubjectSide } from '../subject/index.js';
 
@@ -146,7 +146,7 @@ export function apiRouter(o: ResolvedOptions, life: Lifecycle, csrf: CsrfProtect
       const permit = await subject.beforeStart(req, actor, target!, body.reason, body.ticket);
       const now = o.now();
       // Never outlive the actor's own sign-in.
-      const signInEnds = req.session.cookie.expires ? new Date(req.session.cookie.expires).getTime() : Infinity;
+      const signInLimit = signInEnds(req) ?? Infinity;
       const record: ImpersonationRecord = {
         id: randomUUID(),
         actorId: actor.id,
@@ -157,7 +157,7 @@ export function apiRouter(o: ResolvedOptions, life: Lifecycle, csrf: CsrfProtect
         ...(body.ticket && { ticket: body.ticket }),
         readOnly: body.readOnly ?? false,
         startedAt: now,
-        expiresAt: Math.min(now + o.maxDurationMs, signInEnds, permit.until ?? Infinity),
+        expiresAt: Math.min(now + o.maxDurationMs, signInLimit, permit.until ?? Infinity),
         lastSeenAt: now,
         returnTo: body.returnTo ?? refererPath(req) ?? o.exitPath,
       };

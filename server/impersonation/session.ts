@@ -1,11 +1,44 @@
 import type { Request } from 'express';
 import type { ResolvedOptions } from './options.js';
 
+const OWN_KEYS = new Set(['cookie', 'onbehalf', 'onbehalfEnded', 'onbehalfSignInEnds', 'csrfToken']);
+
+/**
+ * When the actor's sign-in ends, as it stood at their first start (ms; undefined for a browser-session
+ * cookie). express-session moves a stored cookie's expiry on with each request, so the first value
+ * seen is kept and carried through every start and stop: they re-issue the cookie, never a fresh lifetime.
+ */
+export function signInEnds(req: Request): number | undefined {
+  const kept = req.session.onbehalf?.signInEnds ?? req.session.onbehalfSignInEnds;
+  const expires = req.session.cookie.expires;
+  const now = expires ? new Date(expires).getTime() : undefined;
+  return kept === undefined ? now : now === undefined ? kept : Math.min(kept, now);
+}
+
+/**
+ * Note the sign-in's expiry the first time a signed-in session is seen: the stored cookie still
+ * holds what the sign-in issued then, before express-session moves it on with later requests.
+ * The cookie is pinned to that same expiry, so the one save this costs re-issues nothing longer.
+ */
+export function noteSignInEnds(req: Request): void {
+  const expires = req.session.cookie.expires;
+  if (!expires || req.session.onbehalfSignInEnds !== undefined) return;
+  const ends = new Date(expires).getTime();
+  req.session.onbehalfSignInEnds = ends;
+  req.session.cookie.expires = new Date(ends);
+}
+
+/** A new session id, with the cookie lifetime it had (regenerate would start a fresh one). */
+async function regenerateKeeping(req: Request, ends: number | undefined): Promise<void> {
+  await regenerate(req);
+  if (ends !== undefined) req.session.cookie.expires = new Date(ends);
+}
+
 /** The host session's own data (everything but express-session's cookie and onbehalf's keys). */
 function sessionData(req: Request): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(req.session)) {
-    if (k !== 'cookie' && k !== 'onbehalf' && k !== 'onbehalfEnded' && k !== 'csrfToken') out[k] = v;
+    if (!OWN_KEYS.has(k)) out[k] = v;
   }
   return structuredClone(out);
 }
@@ -35,9 +68,10 @@ export async function enterActing(req: Request, o: ResolvedOptions, impersonatio
   const auth = authData(req, o);
   const stash = sessionData(req);
   for (const key of Object.keys(auth)) delete stash[key];
-  await regenerate(req);
+  const ends = signInEnds(req);
+  await regenerateKeeping(req, ends);
   Object.assign(req.session, auth);
-  req.session.onbehalf = Object.keys(stash).length ? { id: impersonationId, stash } : { id: impersonationId };
+  req.session.onbehalf = { id: impersonationId, ...(Object.keys(stash).length && { stash }), ...(ends !== undefined && { signInEnds: ends }) };
   await saveSession(req);
 }
 
@@ -48,7 +82,11 @@ export async function enterActing(req: Request, o: ResolvedOptions, impersonatio
  */
 export async function leaveActing(req: Request, o: ResolvedOptions, mode: 'return' | 'logout'): Promise<void> {
   const restore = { ...req.session.onbehalf?.stash, ...authData(req, o) };
-  await regenerate(req);
-  if (mode === 'return') Object.assign(req.session, restore);
+  const ends = signInEnds(req);
+  await regenerateKeeping(req, ends);
+  if (mode === 'return') {
+    Object.assign(req.session, restore);
+    if (ends !== undefined) req.session.onbehalfSignInEnds = ends;
+  }
   await saveSession(req);
 }

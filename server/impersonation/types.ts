@@ -103,7 +103,9 @@ declare module 'express-session' {
      * Present only while acting: the impersonation id, and the actor's own session data set
      * aside at start, less the sign-in keys (restored on exit, so nothing bleeds either way).
      */
-    onbehalf?: { id: string; stash?: Record<string, unknown> };
+    onbehalf?: { id: string; stash?: Record<string, unknown>; signInEnds?: number };
+    /** When the actor's sign-in ends, as it stood at their first start: later starts and stops keep it. */
+    onbehalfSignInEnds?: number;
     /**
      * Set when an impersonation ended without the actor's own Exit (expiry, revoke, ...): writes
      * are refused (409 EXPIRED) until the actor loads a page or presses Exit.
