@@ -35,7 +35,7 @@ async function bannerTimes(eb: ExtensionBrowser, host: TestHost, runs: number): 
   await page.evaluateOnNewDocument(`(() => {
     let dcl;
     const check = () => {
-      const el = document.querySelector('onbehalf-banner');
+      const el = document.querySelector(':root > div[popover]');
       if (dcl === undefined || window.__bannerMs !== undefined || !el || el.getBoundingClientRect().height === 0) return;
       window.__bannerMs = performance.now() - dcl;
       observer.disconnect();

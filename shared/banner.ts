@@ -9,6 +9,10 @@ export const BANNER = {
   title: (name: string) => `You are currently working on behalf of ${name}`,
   detail: (name: string) => `Any changes you make will take effect on ${name}'s account.`,
   readOnly: 'Read-only: changes are refused.',
+  /** After the session ended (in this tab or elsewhere), until the page is reloaded. */
+  ended: (name: string) => `You are no longer working on behalf of ${name}`,
+  endedDetail: 'The session has ended. This page may still show their account: reload it to continue as yourself.',
+  reloadLabel: 'Reload',
   reasonLabel: 'Reason',
   timeLeftLabel: 'Time left',
   /** Yellow background, near-black text: contrast ratio above 15:1 (WCAG AA needs 4.5:1). */

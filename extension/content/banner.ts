@@ -1,7 +1,6 @@
 import { BANNER, formatTimeLeft } from '../../shared/banner.js';
 import type { BannerProbe } from '../lib/index.js';
 import { pagePadding } from './page-padding.js';
-import { serverBannerShown } from './server-banner.js';
 
 /** What the banner shows. Every value is set as text, never parsed as HTML. */
 export interface BannerView {
@@ -13,21 +12,32 @@ export interface BannerView {
   expiresAt: number;
   /** Server clock minus local clock, ms. */
   clockOffset: number;
+  /** The session has ended since this page loaded. */
+  ended?: boolean;
 }
 
-export const BANNER_TAG = 'onbehalf-banner';
+/** Marks `<html>` while the extension draws the banner, so the host's server-rendered one steps aside. */
+export const EXTENSION_MARKER = 'data-onbehalf-extension';
 
-// Inline !important declarations beat every page style sheet, and the host element's attributes
-// are reset whenever the page touches them (see keep-visible.ts).
-const HOST_STYLE = [
+// The host is a plain <div>: a page can register custom elements of any name, but never
+// redefine a built-in one, so no page constructor runs when it is created. It is a manual
+// popover, shown in the top layer: <html>-level clip-path, transform, filter and opacity and
+// every z-index of the page stay below it. Its look is set twice with !important: inline (beats
+// every page style sheet) and as `:host` in the closed shadow root (an inner context wins over
+// the page for important declarations, and it also covers the host's ::before / ::after).
+const HOST_DECLARATIONS = [
   'all: initial',
   'display: block',
   'position: fixed',
-  'left: 0',
-  'right: 0',
-  'bottom: 0',
-  'top: auto',
+  'inset: auto 0 0 0',
   'margin: 0',
+  'padding: 0',
+  'border: 0',
+  'width: auto',
+  'height: auto',
+  'max-width: none',
+  'max-height: none',
+  'overflow: visible',
   'z-index: 2147483647',
   'visibility: visible',
   'opacity: 1',
@@ -35,12 +45,16 @@ const HOST_STYLE = [
   'filter: none',
   'clip-path: none',
   'pointer-events: auto',
-]
-  .map((d) => `${d} !important`)
-  .join('; ');
+  'content-visibility: visible',
+].map((d) => `${d} !important`);
+
+/** Inline style of the host; `zoom` undoes a zoom the page puts on `<html>`. */
+const hostStyle = (zoom: number) => [...HOST_DECLARATIONS, `zoom: ${zoom} !important`].join('; ');
 
 const { colors } = BANNER;
 const SHADOW_CSS = `
+:host { ${HOST_DECLARATIONS.join('; ')} }
+:host::before, :host::after, :host::backdrop { content: none !important; display: none !important; }
 .bar { box-sizing: border-box; display: flex; flex-wrap: wrap; align-items: center; gap: 6px 20px;
   padding: 10px 16px; background: ${colors.background}; color: ${colors.text};
   border-top: 3px solid ${colors.text}; font: 14px/1.4 system-ui, -apple-system, "Segoe UI", sans-serif; }
@@ -65,9 +79,10 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, t
 }
 
 /** The parts of one drawn banner (a new one is drawn whenever the page removes or hides it). */
-function draw(onExit: () => void) {
-  const host = document.createElement(BANNER_TAG);
-  host.setAttribute('style', HOST_STYLE);
+function draw(onButton: () => void, zoom: number) {
+  const host = document.createElement('div');
+  host.setAttribute('style', hostStyle(zoom));
+  host.setAttribute('popover', 'manual');
   const root = host.attachShadow({ mode: 'closed' });
   const style = el('style');
   style.textContent = SHADOW_CSS;
@@ -90,44 +105,76 @@ function draw(onExit: () => void) {
   const timeLine = el('span', 'time-line');
   const timeLeft = el('span', 'time');
   timeLine.append(el('span', 'label', `${BANNER.timeLeftLabel}: `), timeLeft);
-  meta.append(reasonLine, el('br'), timeLine, ticket);
+  meta.append(reasonLine, ticket, el('br'), timeLine);
 
   const error = el('span', 'error');
   error.setAttribute('role', 'status');
   error.hidden = true;
   msg.append(error);
 
-  const exit = el('button', undefined, BANNER.exitLabel);
-  exit.type = 'button';
-  exit.addEventListener('click', onExit);
+  const button = el('button', undefined, BANNER.exitLabel);
+  button.type = 'button';
+  button.addEventListener('click', onButton);
 
-  bar.append(msg, meta, exit);
+  bar.append(msg, meta, button);
   root.append(style, bar);
-  return { host, root, bar, title, detail, readOnly, reason, ticket, timeLeft, exit, error };
+  return { host, zoom, bar, title, detail, readOnly, meta, reason, ticket, timeLeft, button, error };
 }
 type Drawn = ReturnType<typeof draw>;
 
-function isIntact(d: Drawn): boolean {
-  const { host } = d;
-  if (!host.isConnected || host.parentNode !== document.documentElement) return false;
-  if (host.getAttribute('style') !== HOST_STYLE || host.attributes.length !== 1) return false;
-  if (!host.checkVisibility({ opacityProperty: true, visibilityProperty: true })) return false;
-  const r = d.bar.getBoundingClientRect();
-  return r.height > 0 && r.bottom <= innerHeight + 1 && r.top < innerHeight;
-}
-
-/** Whether something of the page's is drawn over the Exit button. */
-function isCovered(d: Drawn): boolean {
-  const r = d.exit.getBoundingClientRect();
-  const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
-  return hit !== null && hit !== d.host;
+/** `<html>`'s zoom, which scales the top layer too (1 when the page sets none). */
+function pageZoom(): number {
+  const z = parseFloat(getComputedStyle(document.documentElement).zoom);
+  return Number.isFinite(z) && z > 0 ? z : 1;
 }
 
 /**
- * The warning banner (BRIEF W8): yellow, fixed at the bottom, in a closed shadow root, with
- * both W8 messages, the reason, a countdown and Exit. `ensure()` puts it back if the page
- * removed, moved, restyled or covered it, and steps aside while the host's own server-rendered
- * banner is on screen.
+ * Where the banner must live: the topmost open modal dialog makes everything outside it inert
+ * (no clicks, no focus), so while one is open the banner goes inside it; otherwise `<html>`.
+ */
+function container(): Element {
+  const modals = [...document.querySelectorAll('dialog')].filter((d) => d.matches(':modal'));
+  return modals[modals.length - 1] ?? document.documentElement;
+}
+
+const MIN_HEIGHT = 24;
+
+function isIntact(d: Drawn): boolean {
+  const { host } = d;
+  if (!host.isConnected || host.parentNode !== container()) return false;
+  if (host.attributes.length !== 2 || host.getAttribute('style') !== hostStyle(d.zoom) || host.getAttribute('popover') !== 'manual') return false;
+  if (!host.matches(':popover-open') || Math.abs(d.zoom * pageZoom() - 1) > 0.01) return false;
+  // The host's own style, not its ancestors': <html>'s opacity does not reach the top layer.
+  const cs = getComputedStyle(host);
+  if (cs.display !== 'block' || cs.visibility !== 'visible' || cs.opacity !== '1') return false;
+  const r = d.bar.getBoundingClientRect();
+  return r.height >= MIN_HEIGHT && r.width >= innerWidth * 0.9 && r.bottom <= innerHeight + 1 && r.top >= 0;
+}
+
+/** Whether something of the page's is drawn over the banner (its button or its title). */
+function isCovered(d: Drawn): boolean {
+  return [d.button, d.title].some((part) => {
+    const r = part.getBoundingClientRect();
+    const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+    return hit !== d.host;
+  });
+}
+
+/** Puts the banner last in the top layer, above whatever the page put there since. */
+function raise(d: Drawn) {
+  try {
+    d.host.hidePopover();
+    d.host.showPopover();
+  } catch {
+    // Not connected any more: the next check draws a new one.
+  }
+}
+
+/**
+ * The warning banner (BRIEF W8): yellow, fixed at the bottom, in a closed shadow root in the top
+ * layer, with both W8 messages, the reason, a countdown and Exit; after the session ends, it says
+ * so until the page is reloaded. `ensure()` puts it back if the page removed, moved, restyled or
+ * covered it, or opened a modal dialog.
  */
 export function createBanner(onExit: () => void) {
   let view: BannerView | undefined;
@@ -138,14 +185,16 @@ export function createBanner(onExit: () => void) {
   const padding = pagePadding();
 
   function fill(d: Drawn, v: BannerView) {
-    d.title.textContent = BANNER.title(v.subjectName);
-    d.detail.textContent = BANNER.detail(v.subjectName);
-    d.readOnly.hidden = !v.readOnly;
+    d.title.textContent = v.ended ? BANNER.ended(v.subjectName) : BANNER.title(v.subjectName);
+    d.detail.textContent = v.ended ? BANNER.endedDetail : BANNER.detail(v.subjectName);
+    d.readOnly.hidden = v.ended === true || !v.readOnly;
+    d.meta.hidden = v.ended === true;
     d.reason.textContent = v.reason;
     d.ticket.textContent = v.ticket ? ` (${v.ticket})` : '';
     d.timeLeft.textContent = formatTimeLeft(v.expiresAt - (Date.now() + v.clockOffset));
-    d.exit.disabled = busy;
-    d.exit.textContent = busy ? `${BANNER.exitLabel}…` : BANNER.exitLabel;
+    const label = v.ended ? BANNER.reloadLabel : BANNER.exitLabel;
+    d.button.disabled = busy;
+    d.button.textContent = busy ? `${label}…` : label;
     d.error.textContent = errorText;
     d.error.hidden = !errorText;
   }
@@ -154,21 +203,23 @@ export function createBanner(onExit: () => void) {
     drawn?.host.remove();
     drawn = undefined;
     padding.clear();
+    document.documentElement?.removeAttribute(EXTENSION_MARKER);
   }
 
   function ensure() {
     if (!view) return unmount();
     if (!document.documentElement) return;
-    if (serverBannerShown(view.subjectName)) return unmount();
     if (drawn && !isIntact(drawn)) unmount();
     if (!drawn) {
-      drawn = draw(onExit);
+      drawn = draw(() => (view?.ended ? location.reload() : onExit()), 1 / pageZoom());
       fill(drawn, view);
-      document.documentElement.appendChild(drawn.host);
-    } else if (isCovered(drawn) && drawn.host.nextSibling) {
-      // Something later in the document paints over us at the same z-index: move to the end.
-      document.documentElement.appendChild(drawn.host);
+      // First in its container, so it is first in the keyboard's Tab order too.
+      container().prepend(drawn.host);
+      raise(drawn);
+    } else if (isCovered(drawn)) {
+      raise(drawn);
     }
+    document.documentElement.setAttribute(EXTENSION_MARKER, '');
     padding.set(Math.ceil(drawn.bar.getBoundingClientRect().height), drawn.host);
   }
 
@@ -178,13 +229,17 @@ export function createBanner(onExit: () => void) {
       view = next;
       errorText = '';
       busy = false;
-      if (view && !tick) tick = setInterval(() => view && drawn && fill(drawn, view), 1000);
-      if (!view && tick) {
+      if (view && !view.ended && !tick) tick = setInterval(() => view && drawn && fill(drawn, view), 1000);
+      if ((!view || view.ended) && tick) {
         clearInterval(tick);
         tick = undefined;
       }
       if (drawn && view) fill(drawn, view);
       ensure();
+    },
+    /** The session shown has ended: say so (until the page is reloaded) instead of warning. */
+    ended() {
+      if (view && !view.ended) this.render({ ...view, ended: true });
     },
     ensure,
     /** Exit in progress (button disabled) or failed (message shown). */
@@ -198,12 +253,13 @@ export function createBanner(onExit: () => void) {
       return drawn?.host;
     },
     probe(): BannerProbe {
-      if (!drawn) return { mounted: false, text: '', exit: null };
-      const r = drawn.exit.getBoundingClientRect();
+      if (!drawn) return { mounted: false, text: '', exit: null, onTop: false };
+      const r = drawn.button.getBoundingClientRect();
       return {
         mounted: true,
         text: drawn.bar.innerText.replace(/\s+/g, ' ').trim(),
         exit: { x: r.x, y: r.y, width: r.width, height: r.height },
+        onTop: !isCovered(drawn),
       };
     },
   };

@@ -32,12 +32,18 @@ function run(api: HostApi) {
   const banner = createBanner(() => void exit().catch(() => undefined));
   const timers = statusRefresh(() => void refresh());
 
+  /** The session this page has warned about, so an end shows as ended rather than nothing. */
+  let shownSession: string | undefined;
+
   function show() {
     if (!status?.active) {
-      banner.render(undefined);
+      // This page was loaded while acting: what it shows is still the subject's.
+      if (shownSession) banner.ended();
+      else banner.render(undefined);
       timers.endsAt(undefined);
     } else {
       const s = status.session;
+      shownSession = s.sessionId;
       banner.render({ subjectName: s.subject.name, reason: s.reason, ticket: s.ticket, readOnly: s.readOnly, expiresAt: s.expiresAt, clockOffset });
       timers.endsAt(Math.min(s.expiresAt, s.idleExpiresAt) - clockOffset);
     }

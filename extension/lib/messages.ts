@@ -29,6 +29,8 @@ export interface BannerProbe {
   mounted: boolean;
   text: string;
   exit: { x: number; y: number; width: number; height: number } | null;
+  /** Nothing of the page's is drawn over the banner's button and title. */
+  onTop: boolean;
 }
 
 /** Content script → background: what this tab shows, so the badge and the other tabs follow. */

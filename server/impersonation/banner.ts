@@ -6,35 +6,56 @@ import { injectIntoHtml } from './inject-html.js';
 import type { ResolvedOptions } from './options.js';
 import type { Acting } from './types.js';
 
-/** The server-rendered warning banner (W8), for admins without the extension. Every value is escaped. */
+/**
+ * The server-rendered warning banner (W8), for admins without the extension. Every value is
+ * escaped. It goes first in `<body>` (its Exit is the first Tab stop of the page) and is drawn
+ * fixed at the bottom; its script (`{basePath}/banner.js`) keeps it live.
+ */
 export function renderBanner(o: ResolvedOptions, ctx: Acting, csrfToken: string, now: number): string {
   const c = BANNER.colors;
+  const name = ctx.subject.name;
   return (
-    `<div ${BANNER.serverMarker}="1" id="onbehalf-banner" role="alert" aria-live="assertive" ` +
+    `<div ${BANNER.serverMarker}="1" id="onbehalf-banner" role="region" aria-label="${escapeHtml(BANNER.title(name))}" ` +
+    `data-base="${escapeHtml(o.basePath)}" data-session="${escapeHtml(ctx.sessionId)}" data-now="${now}" ` +
+    `data-ended-title="${escapeHtml(BANNER.ended(name))}" ` +
     `style="position:fixed;left:0;right:0;bottom:0;z-index:2147483647;background:${c.background};color:${c.text};` +
     `font:14px/1.4 system-ui,sans-serif;padding:10px 16px;display:flex;gap:16px;align-items:center;flex-wrap:wrap;box-shadow:0 -2px 8px rgba(0,0,0,.25)">` +
-    `<div style="flex:1;min-width:240px"><strong>${escapeHtml(BANNER.title(ctx.subject.name))}</strong><br>` +
-    `${escapeHtml(BANNER.detail(ctx.subject.name))}` +
+    `<form method="post" action="${escapeHtml(o.basePath)}/stop" style="margin:0;order:2">` +
+    `<input type="hidden" name="_csrf" value="${escapeHtml(csrfToken)}">` +
+    `<button type="submit" id="onbehalf-exit" style="background:${c.button};color:${c.buttonText};border:0;border-radius:6px;padding:8px 18px;font:inherit;font-weight:600;cursor:pointer">${escapeHtml(BANNER.exitLabel)}</button>` +
+    `</form>` +
+    `<div data-text role="alert" style="flex:1;min-width:240px;order:1"><strong>${escapeHtml(BANNER.title(name))}</strong><br>` +
+    `${escapeHtml(BANNER.detail(name))}` +
     (ctx.readOnly ? ` <em>${escapeHtml(BANNER.readOnly)}</em>` : '') +
     `<br><small>${escapeHtml(BANNER.reasonLabel)}: <span data-reason>${escapeHtml(ctx.reason)}</span>` +
     (ctx.ticket ? ` (${escapeHtml(ctx.ticket)})` : '') +
     ` · ${escapeHtml(BANNER.timeLeftLabel)}: <span data-expires-at="${ctx.expiresAt}">${formatTimeLeft(ctx.expiresAt - now)}</span></small></div>` +
-    `<form method="post" action="${escapeHtml(o.basePath)}/stop" style="margin:0">` +
-    `<input type="hidden" name="_csrf" value="${escapeHtml(csrfToken)}">` +
-    `<button type="submit" style="background:${c.button};color:${c.buttonText};border:0;border-radius:6px;padding:8px 18px;font:inherit;font-weight:600;cursor:pointer">${escapeHtml(BANNER.exitLabel)}</button>` +
-    `</form></div><div aria-hidden="true" style="height:96px"></div>`
+    `</div><script src="${escapeHtml(o.basePath)}/banner.js" defer></script>`
   );
 }
 
+/** Room at the end of the page, so the fixed banner covers none of it. */
+const SPACER = '<div data-onbehalf-spacer aria-hidden="true" style="height:96px"></div>';
+
 /**
  * Opt-in middleware: while acting, inject the banner into HTML answers sent in one piece. JSON,
- * compressed (Content-Encoding) and streamed answers pass untouched.
+ * compressed (Content-Encoding) and streamed answers pass untouched. An answer carrying the
+ * banner is never a 304 of the host's own (pre-banner) ETag and is never stored by the browser:
+ * a reload always shows the live session, not an earlier rendering.
  */
 export function bannerMiddleware(o: ResolvedOptions, csrf: CsrfProtection): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     const ctx = req.onBehalf;
     if (!ctx?.active || req.method === 'HEAD') return next();
-    injectIntoHtml(res, () => renderBanner(o, ctx, csrf.token(req), o.now()));
+    // A conditional GET must not turn into a 304 of the host's page as it was before the banner.
+    if (req.method === 'GET') {
+      delete req.headers['if-none-match'];
+      delete req.headers['if-modified-since'];
+    }
+    injectIntoHtml(res, () => {
+      res.setHeader('Cache-Control', 'no-store');
+      return { start: renderBanner(o, ctx, csrf.token(req), o.now()), end: SPACER };
+    });
     next();
   };
 }

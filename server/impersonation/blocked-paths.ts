@@ -32,14 +32,14 @@ export function normalizePath(path: string): string {
 /** Whether a path must be refused while acting (`blockedWhileActing` and onbehalf's admin API). Status and Exit never are. */
 export function blockedPaths(o: ResolvedOptions): (path: string) => boolean {
   const api = normalizePath(o.basePath);
-  const open = new Set(['status', 'start', 'stop'].map((p) => `${api}/${p}`));
+  const open = new Set(['status', 'start', 'stop', 'banner.js'].map((p) => `${api}/${p}`));
   const strings = o.blockedWhileActing.filter((r): r is string => typeof r === 'string').map(normalizePath);
   const patterns = o.blockedWhileActing.filter((r): r is RegExp => r instanceof RegExp);
   const under = (p: string, prefix: string) => p === prefix || p.startsWith(prefix === '/' ? prefix : `${prefix}/`);
 
   return (path) => {
     const p = normalizePath(path);
-    // Status (the banner) and Exit must always work, whatever the host lists; start is refused while acting anyway.
+    // Status and the server banner's script (the banner) and Exit must always work, whatever the host lists; start is refused while acting anyway.
     if (open.has(p)) return false;
     return (
       // The impersonation admin API itself (users, sessions, audit) is refused while acting.

@@ -1,6 +1,6 @@
 import { csrfSync } from 'csrf-sync';
 import type { NextFunction, Request, Response } from 'express';
-import { respondError } from './errors.js';
+import { isForm, respondError } from './errors.js';
 import type { ResolvedOptions } from './options.js';
 
 /**
@@ -52,7 +52,11 @@ export function csrfProtection(o: ResolvedOptions) {
     renew: (req: Request) => sync.generateToken(req, true),
     check(req: Request, res: Response, next: NextFunction) {
       if (!isSameOrigin(req, o.trustedOrigins)) return respondError(req, res, 'CSRF', 'Cross-origin requests are refused.');
-      if (!sync.isRequestValid(req)) return respondError(req, res, 'CSRF', 'Missing or invalid CSRF token.');
+      if (!sync.isRequestValid(req)) {
+        // A form is typically a page left open while the session changed in another tab.
+        const message = isForm(req) ? 'This page was out of date, so nothing was changed. Go back, reload it and try again.' : 'Missing or invalid CSRF token.';
+        return respondError(req, res, 'CSRF', message);
+      }
       next();
     },
   };

@@ -1,17 +1,35 @@
 import type { Response } from 'express';
 import { beforeResponse } from './intercept.js';
 
+/** Markup for both ends of `<body>`. */
+export interface BodyMarkup {
+  /** Just after `<body …>` (first in reading and Tab order); at the very start without one. */
+  start?: string;
+  /** Just before `</body>`; at the very end without one. */
+  end?: string;
+}
+
+/** Insert markup at the start and the end of an HTML document's body. */
+export function insertIntoBody(html: string, { start = '', end = '' }: BodyMarkup): string {
+  const open = /<body(\s[^>]*)?>/i.exec(html);
+  const at = open ? open.index + open[0].length : 0;
+  const close = html.lastIndexOf('</body>');
+  const withEnd = close >= at ? html.slice(0, close) + end + html.slice(close) : html + end;
+  return withEnd.slice(0, at) + start + withEnd.slice(at);
+}
+
 /**
- * Put `render()`'s markup at the end of the body of an HTML answer sent in one piece (the
- * banner, the subject's notices). JSON, compressed (Content-Encoding) and streamed answers pass untouched.
+ * Put `render()`'s markup into the body of an HTML answer sent in one piece (the banner, the
+ * subject's notices); a string goes at the end. JSON, compressed (Content-Encoding) and streamed
+ * answers pass untouched. The host's ETag and Last-Modified describe the body before, so they go.
  */
-export function injectIntoHtml(res: Response, render: () => string): void {
+export function injectIntoHtml(res: Response, render: () => string | BodyMarkup): void {
   beforeResponse(res, async ({ body }) => {
     if (!body || res.getHeader('content-encoding')) return;
     if (!String(res.getHeader('content-type') ?? '').startsWith('text/html')) return;
-    const html = body.toString('utf8');
     const markup = render();
-    const at = html.lastIndexOf('</body>');
-    return Buffer.from(at === -1 ? html + markup : html.slice(0, at) + markup + html.slice(at), 'utf8');
+    res.removeHeader('ETag');
+    res.removeHeader('Last-Modified');
+    return Buffer.from(insertIntoBody(body.toString('utf8'), typeof markup === 'string' ? { end: markup } : markup), 'utf8');
   });
 }

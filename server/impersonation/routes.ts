@@ -11,6 +11,7 @@ import {
   type ErrorCode,
 } from '../../shared/index.js';
 import { auditRouter } from '../audit/router.js';
+import { BANNER_SCRIPT } from './banner-script.js';
 import type { CsrfProtection } from './csrf.js';
 import { actorRefusal, targetRefusal } from './eligibility.js';
 import { OnBehalfError, refererPath, respondError, wantsPage } from './errors.js';
@@ -195,8 +196,15 @@ export function apiRouter(o: ResolvedOptions, life: Lifecycle, csrf: CsrfProtect
     }),
   );
 
+  router.get('/banner.js', (_req, res) => {
+    res.set('Cache-Control', 'no-cache').type('text/javascript').send(BANNER_SCRIPT);
+  });
+
   router.post(
     '/stop',
+    // The server banner's Exit on a page left open after the session ended elsewhere: nothing
+    // to end, so back to that page (now as the admin), not an error.
+    (req, res, next) => (isForm(req) && !req.onBehalf?.active ? res.redirect(303, refererPath(req) ?? o.exitPath) : next()),
     csrf.check,
     wrap(async (req, res) => {
       const ctx = req.onBehalf!;

@@ -64,20 +64,12 @@ export async function probe(eb: ExtensionBrowser, page: Page): Promise<BannerPro
   ) as Promise<BannerProbe>;
 }
 
-/** What the page itself finds at the Exit button's centre: the banner's host element if nothing covers it. */
-export async function topElementAtExit(page: Page, p: BannerProbe): Promise<string | null> {
-  if (!p.exit) return null;
-  const x = p.exit.x + p.exit.width / 2;
-  const y = p.exit.y + p.exit.height / 2;
-  return page.evaluate((x, y) => document.elementFromPoint(x, y)?.tagName.toLowerCase() ?? null, x, y);
-}
-
 export async function waitForBanner(eb: ExtensionBrowser, page: Page, want: boolean, timeout = 10_000): Promise<BannerProbe> {
   const end = Date.now() + timeout;
   let last: BannerProbe | undefined;
   while (Date.now() < end) {
     last = await probe(eb, page).catch(() => undefined);
-    if (last && last.mounted === want && (!want || (await topElementAtExit(page, last)) === 'onbehalf-banner')) return last;
+    if (last && last.mounted === want && (!want || last.onTop)) return last;
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`banner ${want ? 'not shown' : 'still shown'} after ${timeout} ms: ${JSON.stringify(last)}`);
@@ -101,7 +93,7 @@ export async function signIn(page: Page, origin: string, userId: string) {
 }
 
 /** Start through the host's own API from the page, as its server-side UI would (no extension involved). */
-function startThroughHostApi(page: Page, userId: string, reason = 'Started from the host app itself'): Promise<number> {
+export function startThroughHostApi(page: Page, userId: string, reason = 'Started from the host app itself'): Promise<number> {
   return page.evaluate(
     async (userId, reason) => {
       const { csrfToken } = await (await fetch('/onbehalf/status')).json();

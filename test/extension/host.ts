@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import express from 'express';
 import session from 'express-session';
 import type { AddressInfo } from 'node:net';
+import { ATTACKS } from './attacks.js';
 import { memoryAudit, onBehalf, type DirectoryUser, type OnBehalf, type OnBehalfOptions } from '../../server/index.js';
 
 declare module 'express-session' {
@@ -11,6 +12,9 @@ declare module 'express-session' {
     userId?: string;
   }
 }
+
+/** How a page script finds the extension's banner host on the test pages (they have no popover of their own). */
+export const BANNER_HOST = ':root > div[popover]';
 
 export const ADMIN: DirectoryUser = { id: 'u-admin', name: 'Avery Admin', email: 'avery@example.test', active: true, permissions: ['impersonate'], privilege: 50 };
 export const ASHLEY: DirectoryUser = { id: 'u-ashley', name: 'Ashley Kim', email: 'ashley@example.test', active: true, privilege: 0 };
@@ -95,6 +99,13 @@ export async function startTestHost(options: TestHostOptions = {}): Promise<Test
       req.session.userId = id;
       req.session.save(() => res.redirect('/'));
     });
+  });
+  // A page that attacks the banner with one of the scripts in attacks.ts.
+  app.get('/hostile/:attack', (req, res) => {
+    const script = ATTACKS[req.params.attack];
+    if (!script) return void res.status(404).send('no such attack');
+    res.type('html').send(`<!doctype html><html lang="en" data-page><head data-page><meta charset="utf-8"><title>Hostile</title><script>${script}</script></head>` +
+      `<body data-page><h1 id="who" data-page>Hostile page</h1><button id="page-button" data-page>Still usable</button></body></html>`);
   });
   app.get(['/', '/spa/next', '/other'], (req, res) => {
     const ctx = req.onBehalf;

@@ -64,4 +64,66 @@ describe('server-rendered banner', () => {
     const r = await avery.get('/');
     expect(Number(r.headers.get('content-length'))).toBe(Buffer.byteLength(r.text));
   });
+
+  it('goes first in <body>, so its Exit is the first Tab stop, with room kept at the end', async () => {
+    host = await startHost({ banner: true });
+    const avery = await host.signIn('avery');
+    await avery.start('ashley');
+    const page = (await avery.get('/')).text;
+    const body = page.indexOf('<body>') + '<body>'.length;
+    expect(page.indexOf(BANNER.serverMarker)).toBeLessThan(page.indexOf('<h1>'));
+    expect(page.slice(body).match(/<(a|button|input|select|textarea)\b[^>]*>/g)?.find((t) => !/type="hidden"/.test(t))).toMatch(/id="onbehalf-exit"/);
+    expect(page.indexOf('data-onbehalf-spacer')).toBeGreaterThan(page.indexOf('</h1>'));
+    expect(page.indexOf('data-onbehalf-spacer')).toBeLessThan(page.indexOf('</body>'));
+  });
+
+  it('is never answered 304 from the host page’s ETag and never stored, so a reload shows the live banner', async () => {
+    host = await startHost({ banner: true });
+    const avery = await host.signIn('avery');
+    const before = await avery.get('/');
+    const etag = before.headers.get('etag');
+    expect(etag).toBeTruthy();
+    await avery.start('ashley', 'First session reason, long enough');
+    const acting = await avery.get('/', { 'if-none-match': etag! });
+    expect(acting.status).toBe(200);
+    expect(acting.text).toContain('First session reason, long enough');
+    expect(acting.headers.get('etag')).toBeNull();
+    expect(acting.headers.get('cache-control')).toBe('no-store');
+  });
+
+  it('serves its script while acting; the script keeps the countdown and the session live', async () => {
+    host = await startHost({ banner: true });
+    const avery = await host.signIn('avery');
+    await avery.start('ashley');
+    const page = (await avery.get('/')).text;
+    expect(page).toContain('<script src="/onbehalf/banner.js" defer></script>');
+    const script = await avery.get('/onbehalf/banner.js');
+    expect(script.status).toBe(200);
+    expect(script.headers.get('content-type')).toMatch(/^text\/javascript/);
+    expect(script.text).toContain("fetch(base + '/status'");
+    expect(() => new Function(script.text)).not.toThrow();
+  });
+
+  it('an Exit left on a page after the session ended elsewhere goes back to that page, never raw JSON', async () => {
+    host = await startHost({ banner: true });
+    const avery = await host.signIn('avery');
+    await avery.start('ashley');
+    const page = (await avery.get('/')).text;
+    const token = page.match(/name="_csrf" value="([^"]+)"/)![1];
+    expect((await avery.stop()).status).toBe(200);
+    const r = await avery.request('POST', '/onbehalf/stop', { form: { _csrf: token }, headers: { referer: `${host.url}/teams?x=1` } });
+    expect(r.status).toBe(303);
+    expect(r.headers.get('location')).toBe('/teams?x=1');
+  });
+
+  it('an Exit form with an out-of-date token while acting answers a readable page, not JSON', async () => {
+    host = await startHost({ banner: true });
+    const avery = await host.signIn('avery');
+    await avery.start('ashley');
+    const r = await avery.request('POST', '/onbehalf/stop', { form: { _csrf: 'stale' } });
+    expect(r.status).toBe(403);
+    expect(r.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(r.text).toContain('This page was out of date, so nothing was changed.');
+    expect((await avery.status()).active).toBe(true);
+  });
 });
