@@ -14,7 +14,7 @@ import { auditRouter } from '../audit/router.js';
 import { BANNER_SCRIPT } from './banner-script.js';
 import type { CsrfProtection } from './csrf.js';
 import { actorRefusal, targetRefusal } from './eligibility.js';
-import { OnBehalfError, refererPath, respondError, wantsPage } from './errors.js';
+import { isForm, OnBehalfError, refererPath, respondError, wantsPage } from './errors.js';
 import type { Lifecycle } from './lifecycle.js';
 import type { ResolvedOptions } from './options.js';
 import { enterActing, leaveActing, signInEnds } from './session.js';
@@ -203,7 +203,7 @@ export function apiRouter(o: ResolvedOptions, life: Lifecycle, csrf: CsrfProtect
   router.post(
     '/stop',
     // The server banner's Exit on a page left open after the session ended elsewhere: nothing
-    // to end, so back to that page (now as the admin), not an error.
+    // to end, so back to that page (now as the admin; showing it acknowledges the end), not an error.
     (req, res, next) => (isForm(req) && !req.onBehalf?.active ? res.redirect(303, refererPath(req) ?? o.exitPath) : next()),
     csrf.check,
     wrap(async (req, res) => {
