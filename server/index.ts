@@ -9,6 +9,16 @@ export { memoryAudit, type MemoryAudit } from './audit/memory.js';
 export { attribution, memorySubjectStore, type Attribution } from './subject/index.js';
 export type { SubjectOptions, SubjectStore, AccessNotice, SubjectPolicyInput, RequestDecision, TransitionResult } from './subject/types.js';
 export { OnBehalfError } from './impersonation/errors.js';
+export {
+  passportIdentity,
+  sessionKeyIdentity,
+  type IdentityAdapter,
+  type PresentContext,
+  type HostIdentityWrite,
+  type PassportIdentityOptions,
+  type PassportLike,
+  type SessionKeyIdentityOptions,
+} from './identity/index.js';
 export { isSameOrigin, csrfSyncOptions } from './impersonation/csrf.js';
 export type * from './impersonation/types.js';
 export type { AccessEntry, AccessRequest, AuditEvent, EndCause, ErrorBody, ErrorCode, Grant, Person, ReasonRules, SessionView } from '../shared/index.js';

@@ -41,11 +41,17 @@ const formBoolean = z
   .union([z.boolean(), z.enum(['on', 'true', '1', 'false', '0', 'off', ''])])
   .transform((v) => v === true || v === 'on' || v === 'true' || v === '1');
 
-export const userIdSchema = z
-  .string({ error: 'userId is required.' })
-  .min(1, 'userId is required.')
-  .max(200, 'userId is too long.')
-  .refine((s) => !hasControlCharacters(s), 'userId must not contain control characters.');
+export const userIdSchema = z.union(
+  [
+    z
+      .string({ error: 'userId is required.' })
+      .min(1, 'userId is required.')
+      .max(200, 'userId is too long.')
+      .refine((s) => !hasControlCharacters(s), 'userId must not contain control characters.'),
+    z.number().int('userId must be an integer.').refine(Number.isSafeInteger, 'userId is too large.'),
+  ],
+  { error: 'userId is required.' },
+);
 
 /** `POST {basePath}/start` body. Built per host configuration because reason rules are settings. */
 export function startRequestSchema(rules: ReasonRules = DEFAULT_REASON_RULES) {
@@ -71,7 +77,9 @@ export const usersQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(50).default(20),
 });
 
-export const personSchema = z.object({ id: z.string(), name: z.string(), email: z.string().optional() });
+/** A user id as the host has it (a string, or a number for SQL integer keys). */
+export const userIdValueSchema = z.union([z.string(), z.number()]);
+export const personSchema = z.object({ id: userIdValueSchema, name: z.string(), email: z.string().optional() });
 export type Person = z.infer<typeof personSchema>;
 
 /** The public view of an impersonation session (what status, start and the admin API return). */
@@ -98,7 +106,7 @@ export const statusResponseSchema = z.discriminatedUnion('active', [
 export type StatusResponse = z.infer<typeof statusResponseSchema>;
 
 export const candidateSchema = z.object({
-  id: z.string(),
+  id: userIdValueSchema,
   name: z.string(),
   email: z.string().optional(),
   eligible: z.boolean(),
@@ -113,7 +121,12 @@ export const startResponseSchema = z.object({ session: sessionViewSchema, redire
 export const stopResponseSchema = z.object({ redirect: z.string(), csrfToken: z.string().optional() });
 
 /** Why an impersonation session ended (BRIEF W10, W12). */
-export const END_CAUSES = ['exit', 'expired', 'idle', 'revoked', 'logout', 'ineligible'] as const;
+/**
+ * `relogin`: the host signed someone in (or regenerated the session) while acting; `replaced`: the
+ * actor started again while an earlier session no request used any more was still live; `lost`:
+ * the store no longer had a session the actor's browser still referred to (a memory store restart).
+ */
+export const END_CAUSES = ['exit', 'expired', 'idle', 'revoked', 'logout', 'ineligible', 'relogin', 'replaced', 'lost'] as const;
 export type EndCause = (typeof END_CAUSES)[number];
 
 /** Audit event types. */

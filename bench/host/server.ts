@@ -68,7 +68,7 @@ const someOkr = (data.okrs ?? []).find((o) => !o.private)!;
 async function hostApp(variant: Variant, store: StoreColumn): Promise<ServerTarget> {
   // One admin per variant (one impersonation per actor; the Redis variants share a store), with
   // an id as short as the dataset's: the session holds it, and express-session hashes the session.
-  const admin: DirectoryUser = { id: `a${people.size}`, name: 'Bench Admin', active: true, permissions: ['impersonate'], privilege: 100 };
+  const admin: DirectoryUser & { id: string } = { id: `a${people.size}`, name: 'Bench Admin', active: true, permissions: ['impersonate'], privilege: 100 };
   people.set(admin.id, admin);
   const client = store === 'memory' ? undefined : await redisClient();
   const app = express();
@@ -84,14 +84,14 @@ async function hostApp(variant: Variant, store: StoreColumn): Promise<ServerTarg
   );
   // Every variant serves the same user (the subject), signed in directly or worked on behalf of.
   app.post('/login', (req, res) => {
-    (req.session as unknown as { userId: string }).userId = variant.startsWith('acting') ? admin.id : subject.id;
+    (req.session as unknown as { userId: string }).userId = variant.startsWith('acting') ? admin.id : String(subject.id);
     res.json({ ok: true });
   });
   if (variant !== 'host') {
     const impersonations: ImpersonationStore = client ? redisStore({ client, cacheTtlMs: store === 'redis cached' ? 1_000 : 0 }) : memoryStore();
     app.use(
       onBehalf({
-        users: { get: (id) => people.get(id), search: () => [] },
+        users: { get: (id) => people.get(String(id)), search: () => [] },
         currentUser: (req) => (req.session as unknown as { userId?: string }).userId,
         audit: fileAudit({ dir: mkdtempSync(join(tmpdir(), 'onbehalf-bench-audit-')), warn: () => undefined }),
         store: impersonations,

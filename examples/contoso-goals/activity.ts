@@ -51,7 +51,7 @@ export function activityFeed(): ActivityFeed {
 /** The attribution of a change made by this request: the effective user, and the actor while acting. */
 export function attributionOf(req: Request, name: (id: string) => string): Attribution {
   const ctx = req.onBehalf;
-  if (ctx?.active) return { by: { id: ctx.subject.id, name: ctx.subject.name }, onBehalfBy: { id: ctx.actor.id, name: ctx.actor.name } };
+  if (ctx?.active) return { by: { id: String(ctx.subject.id), name: ctx.subject.name }, onBehalfBy: { id: String(ctx.actor.id), name: ctx.actor.name } };
   const id = ctx?.userId ?? '';
   return { by: { id, name: name(id) } };
 }

@@ -62,7 +62,7 @@ export function createDemoApp(options: DemoAppOptions): DemoApp {
   const audit = fileAudit({ dir: join(options.dataDir, 'audit'), fsync: options.fsync ?? true, warn, now });
 
   const users: UserDirectory = {
-    get: (id) => state.user(id),
+    get: (id) => state.user(String(id)),
     search: (q, limit) => {
       const needle = q.trim().toLowerCase();
       return state.users.filter((u) => `${u.name} ${u.email}`.toLowerCase().includes(needle)).slice(0, limit);
@@ -75,7 +75,7 @@ export function createDemoApp(options: DemoAppOptions): DemoApp {
     store: options.impersonationStore,
     ...(options.rateLimitStore && { rateLimit: { store: options.rateLimitStore } }),
     // W4 from the OKR model (P10). An id the model doesn't know is refused (fail closed).
-    hasPrivateObjectives: (id) => (state.user(id) ? state.model.hasPrivateObjectives(id) : true),
+    hasPrivateObjectives: (id) => (state.user(String(id)) ? state.model.hasPrivateObjectives(String(id)) : true),
     reason: DEMO_REASON_RULES,
     landingPath: '/',
     authSessionKeys: ['userId'],

@@ -5,7 +5,7 @@ import type { DirectoryData, Okr, Team, User } from 'onbehalf/okr';
 export const DEMO_PASSWORD = 'demo';
 
 /** A demo person: the OKR model's user and onbehalf's directory entry in one, plus what they show. */
-export interface DemoUser extends User, DirectoryUser {
+export interface DemoUser extends User, Omit<DirectoryUser, 'id'> {
   email: string;
   /** Their role, in words, for the sign-in page, Admin › Users and the README. */
   role: string;

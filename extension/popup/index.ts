@@ -96,12 +96,12 @@ function showConfirm(link: TabLink, origin: string, user: Candidate | RecentUser
     try {
       await link.send({
         type: 'start',
-        userId: user.id,
+        userId: String(user.id),
         reason: reason.data,
         ticket: ticket.data || undefined,
         readOnly: $<HTMLInputElement>('read-only').checked,
       });
-      await rememberUser(origin, { id: user.id, name: user.name });
+      await rememberUser(origin, { id: String(user.id), name: user.name });
       if (inTab) notice(`Started: ${BANNER.title(user.name)}.`);
       done();
     } catch (err) {

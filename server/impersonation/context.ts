@@ -1,16 +1,19 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { EndCause } from '../../shared/index.js';
+import { idKey } from '../identity/ids.js';
+import { guardSessionWrites, unpresentSession } from '../identity/session-view.js';
+import type { HostIdentityWrite } from '../identity/types.js';
 import { rememberActionId } from './action-id.js';
 import { blockedPaths } from './blocked-paths.js';
 import { actorRefusal, targetRefusal } from './eligibility.js';
-import { respondError } from './errors.js';
+import { OnBehalfError, respondError } from './errors.js';
 import { beforeResponse } from './intercept.js';
 import type { Lifecycle } from './lifecycle.js';
 import { expiryCause } from './lifecycle.js';
 import { andThen, both, isThenable, type Maybe } from './maybe.js';
 import type { ResolvedOptions } from './options.js';
 import { leaveActing, noteSignInEnds } from './session.js';
-import type { ImpersonationRecord } from './types.js';
+import type { DirectoryUser, ImpersonationRecord, UserId } from './types.js';
 
 /** Nothing rendered as the subject may be kept by a cache: Back after Exit must ask the server again. */
 function noStore(res: Response) {
@@ -44,14 +47,16 @@ export function resolveIdentity(o: ResolvedOptions, life: Lifecycle): RequestHan
   const blocked = blockedPaths(o);
 
   /** Why this live record can't serve this request, if it can't (synchronous with a synchronous directory). */
-  function endCause(req: Request, r: ImpersonationRecord, signedIn: string | undefined): Maybe<EndCause | null> {
+  function endCause(req: Request, r: ImpersonationRecord, signedIn: UserId | undefined): Maybe<{ cause: EndCause | null; subject?: DirectoryUser }> {
     // Bound to the actor's own sign-in: another user in this session never inherits it.
-    if (signedIn !== r.actorId) return 'logout';
+    if (idKey(signedIn) !== r.actorId) return { cause: signedIn === undefined ? 'logout' : 'relogin' };
     const expired = expiryCause(o, r, o.now());
-    if (expired) return expired;
-    return andThen(both(o.users.get(r.actorId), o.users.get(r.subjectId)), ([actor, subject]) =>
+    if (expired) return { cause: expired };
+    return andThen(both(o.users.get(r.actor.id), o.users.get(r.subject.id)), ([actor, subject]) =>
       andThen(actorRefusal(o, actor, req), (refused) =>
-        refused || !subject ? 'ineligible' : andThen(targetRefusal(o, actor!, subject, req), (t) => (t ? 'ineligible' : null)),
+        refused || !subject
+          ? { cause: 'ineligible' as const }
+          : andThen(targetRefusal(o, actor!, subject, req), (t) => (t ? { cause: 'ineligible' as const } : { cause: null, subject })),
       ),
     );
   }
@@ -65,9 +70,11 @@ export function resolveIdentity(o: ResolvedOptions, life: Lifecycle): RequestHan
     o.warn(message);
   };
   const hostFailed = (req: Request, res: Response, err: unknown) => {
-    warnOnce('currentUser', `currentUser(req) failed; answering 503 until it answers (${err instanceof Error ? err.message : String(err)}).`);
-    unavailable(req, res);
+    warnOnce('identity', `${o.identity.name} could not read who is signed in; answering 503 until it can (${err instanceof Error ? err.message : String(err)}).`);
+    respondError(req, res, 'IDENTITY_UNAVAILABLE', 'onbehalf could not read who is signed in; nothing was served. See docs/recipes.md.');
   };
+  /** A store or directory failure is the store's 503; anything else came from reading the host's sign-in. */
+  const failed = (req: Request, res: Response, err: unknown) => (err instanceof OnBehalfError ? respondError(req, res, err.code, err.message) : hostFailed(req, res, err));
   function noSession(req: Request, res: Response) {
     if (req.originalUrl === '*') return respondError(req, res, 'BAD_REQUEST', 'Request target "*" is not served here.');
     warnOnce('session', 'a request reached onBehalf() without req.session: mount express-session before onBehalf(), on every path.');
@@ -77,10 +84,13 @@ export function resolveIdentity(o: ResolvedOptions, life: Lifecycle): RequestHan
   /** Ended here (or already elsewhere: revoked, exited in another tab, swept): serve as the actor, or signed out. */
   async function ended(req: Request, res: Response, next: NextFunction, d: Decision) {
     if (d.record) await life.end(d.record.id, d.cause!, req);
-    await leaveActing(req, o, d.cause === 'logout' ? 'logout' : o.exitMode);
+    else await life.lost(req, req.session.onbehalf!);
+    // Someone else signed in, or nobody is: neither gets the actor's set-aside data.
+    const signedOut = d.cause === 'logout' || d.cause === 'relogin';
+    await leaveActing(req, o, signedOut ? 'logout' : o.exitMode);
     // Pages rendered as the subject may still be open: their writes are refused until the actor has seen the end.
     req.session.onbehalfEnded = { cause: d.cause! };
-    const userId = d.cause === 'logout' || o.exitMode === 'logout' ? undefined : d.signedIn;
+    const userId = signedOut || o.exitMode === 'logout' ? undefined : idKey(d.signedIn);
     req.onBehalf = { active: false, userId };
     if (staleWrite(req, res)) return;
     next();
@@ -104,7 +114,7 @@ export function resolveIdentity(o: ResolvedOptions, life: Lifecycle): RequestHan
   }
 
   /** Serve the request as the subject of this live record. */
-  function serve(req: Request, res: Response, next: NextFunction, r: ImpersonationRecord) {
+  function serve(req: Request, res: Response, next: NextFunction, r: ImpersonationRecord, subject: DirectoryUser) {
     req.onBehalf = {
       active: true,
       userId: r.subjectId,
@@ -117,7 +127,10 @@ export function resolveIdentity(o: ResolvedOptions, life: Lifecycle): RequestHan
       expiresAt: r.expiresAt,
       readOnly: r.readOnly,
     };
-    if (isSafeMethod(req.method) || req.path.startsWith(apiPrefix)) return next();
+    if (req.path.startsWith(apiPrefix)) return next();
+    const host = hostIdentity(req, r);
+    const go = () => present(req, res, next, subject, host);
+    if (isSafeMethod(req.method)) return go();
     // W10, fail closed: a write runs only once its record is durable; its answer's status follows it.
     const fields = { ...life.sessionFields(r), method: req.method, path: req.originalUrl.slice(0, 2048) };
     const action = life.event('action', req, fields);
@@ -125,24 +138,80 @@ export function resolveIdentity(o: ResolvedOptions, life: Lifecycle): RequestHan
     rememberActionId(req, action.id);
     life.record(action).then(
       () => {
-        beforeResponse(res, () => life.recordOrKeep(life.event('outcome', req, { ...fields, actionId: action.id, status: res.statusCode })));
-        next();
+        // A request in which the host signed in or out has its end ('ended', with the cause) as its outcome.
+        beforeResponse(res, () => (host.ended ? Promise.resolve() : life.recordOrKeep(life.event('outcome', req, { ...fields, actionId: action.id, status: res.statusCode }))));
+        go();
       },
       () => respondError(req, res, 'AUDIT_UNAVAILABLE', 'The audit could not be written, so nothing was changed.'),
     );
   }
 
+  /** The host's own "signed-in user" becomes the subject for the rest of this request (no route changes). */
+  function present(req: Request, res: Response, next: NextFunction, subject: DirectoryUser, host: HostIdentity) {
+    if (!o.identity.present) return next();
+    let shown;
+    try {
+      shown = o.identity.present(req, subject, { hostWrote: (cause) => void host.end(() => cause) });
+    } catch (err) {
+      return presentFailed(req, res, err);
+    }
+    if (isThenable(shown)) return void shown.then(() => next(), (err) => presentFailed(req, res, err));
+    next();
+  }
+
+  function presentFailed(req: Request, res: Response, err: unknown) {
+    warnOnce('present', `${o.identity.name} could not present the subject: ${String((err as Error)?.message ?? err)}`);
+    respondError(req, res, 'IDENTITY_UNAVAILABLE', 'onbehalf could not show the subject as the signed-in user; nothing was served. See docs/recipes.md.');
+  }
+
+  type HostIdentity = ReturnType<typeof hostIdentity>;
+  /**
+   * Writes to the host's own identity on this request (a sign-in, a logout, a regenerate) end the
+   * impersonation first, audited with what happened; the rest of the request is not acting.
+   */
+  function hostIdentity(req: Request, r: ImpersonationRecord) {
+    const state = { ended: false, ending: Promise.resolve(), end };
+    function end(cause: () => HostIdentityWrite): Promise<void> {
+      if (state.ended) return state.ending;
+      state.ended = true;
+      unpresentSession(req);
+      // Gone from the session first, so a sign-in that keeps the session's data can't carry it over.
+      delete req.session.onbehalf;
+      const why = cause();
+      req.onBehalf = { active: false, userId: undefined };
+      state.ending = life.end(r.id, why, req).then(
+        () => undefined,
+        (err) => o.warn(`could not end session ${r.id} (${why}): ${String(err)}`),
+      );
+      return state.ending;
+    }
+    guardSessionWrites(req, (method) => end(() => (method === 'destroy' ? 'logout' : regeneratedAs(req))));
+    return state;
+  }
+
+  /** A regenerate with the sign-in gone is a logout (passport's logout clears it, then regenerates); else a new sign-in. */
+  function regeneratedAs(req: Request): HostIdentityWrite {
+    let id: unknown;
+    try {
+      id = o.identity.read(Object.create(req, { user: { value: undefined } }) as Request);
+    } catch {
+      return 'relogin';
+    }
+    return id === undefined || id === null ? 'logout' : 'relogin';
+  }
+
   /** What the re-checks decided for this request. */
   interface Decision {
-    signedIn: string | undefined;
+    signedIn: UserId | undefined;
     record: ImpersonationRecord | undefined;
     cause: EndCause | null;
+    subject?: DirectoryUser;
   }
   const decide = (req: Request, id: string): Maybe<Decision> =>
-    andThen(o.currentUser(req), (user) =>
+    andThen(o.identity.read(req), (user) =>
       andThen(o.store.get(id), (record) => {
         const signedIn = user ?? undefined;
-        return andThen(record ? endCause(req, record, signedIn) : 'revoked', (cause) => ({ signedIn, record, cause }));
+        return andThen(record ? endCause(req, record, signedIn) : { cause: 'revoked' as const }, (c) => ({ signedIn, record, ...c }));
       }),
     );
 
@@ -154,6 +223,12 @@ export function resolveIdentity(o: ResolvedOptions, life: Lifecycle): RequestHan
   function acting(req: Request, res: Response, next: NextFunction, id: string) {
     noStore(res);
     const fail = () => unavailable(req, res);
+    const wrong = o.identity.misconfigured?.(req);
+    // Serve nobody rather than a mix of two identities.
+    if (wrong) {
+      warnOnce('misconfigured', wrong);
+      return respondError(req, res, 'IDENTITY_UNAVAILABLE', `onbehalf is misconfigured, so nothing was served: ${wrong}`);
+    }
     const apply = (d: Decision): void => {
       if (d.cause) return void ended(req, res, next, d).catch(fail);
       const r = d.record!;
@@ -168,17 +243,17 @@ export function resolveIdentity(o: ResolvedOptions, life: Lifecycle): RequestHan
       // the admin's activity, or the idle limit could never end a session left open in a tab.
       const activity = !(req.method === 'GET' && req.path === route.status);
       if (activity && now - r.lastSeenAt >= TOUCH_EVERY_MS) {
-        return void o.store.touch(r.id, now).then(() => serve(req, res, next, r)).catch(fail);
+        return void o.store.touch(r.id, now).then(() => serve(req, res, next, r, d.subject!)).catch(fail);
       }
-      serve(req, res, next, r);
+      serve(req, res, next, r, d.subject!);
     };
     let decided: Maybe<Decision>;
     try {
       decided = decide(req, id);
-    } catch {
-      return fail();
+    } catch (err) {
+      return failed(req, res, err);
     }
-    if (isThenable(decided)) return void decided.then(apply).catch(fail);
+    if (isThenable(decided)) return void decided.then(apply, (err) => failed(req, res, err)).catch(fail);
     apply(decided);
   }
 
@@ -191,7 +266,7 @@ export function resolveIdentity(o: ResolvedOptions, life: Lifecycle): RequestHan
     if (req.session.onbehalfEnded && staleWrite(req, res)) return;
     let current;
     try {
-      current = o.currentUser(req);
+      current = o.identity.read(req);
     } catch (err) {
       return hostFailed(req, res, err);
     }
@@ -207,8 +282,9 @@ function isDocument(req: Request): boolean {
   return req.method === 'GET' && /text\/html/.test(req.get('accept') ?? '');
 }
 
-function notActing(req: Request, next: NextFunction, userId: string | null | undefined) {
-  if (userId) noteSignInEnds(req);
-  req.onBehalf = { active: false, userId: userId ?? undefined };
+function notActing(req: Request, next: NextFunction, userId: UserId | null | undefined) {
+  const id = idKey(userId);
+  if (id) noteSignInEnds(req);
+  req.onBehalf = { active: false, userId: id };
   next();
 }

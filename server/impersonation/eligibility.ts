@@ -26,7 +26,7 @@ export function actorRefusal(o: ResolvedOptions, actor: DirectoryUser | undefine
  * target deactivated or promoted mid-session ends it.
  */
 export function targetRefusal(o: ResolvedOptions, actor: DirectoryUser, target: DirectoryUser, req: Request): Maybe<TargetRefusal | null> {
-  if (target.id === actor.id) return 'TARGET_SELF';
+  if (String(target.id) === String(actor.id)) return 'TARGET_SELF';
   if (!target.active) return 'TARGET_INACTIVE';
   // Anyone who may impersonate or audit is protected, whatever their rank (Keycloak CVE-2026-17526 class),
   // and so is anyone ranked at or above the actor.

@@ -1,5 +1,21 @@
 import { OnBehalfError } from './errors.js';
 import { isThenable } from './maybe.js';
+import { andThen } from './maybe.js';
+import type { DirectoryUser, UserDirectory } from './types.js';
+
+/** A directory answer that is not a user is the directory failing, not a user to serve. */
+function asUser(u: unknown): DirectoryUser | undefined {
+  if (u === undefined || u === null) return undefined;
+  const x = u as Partial<DirectoryUser>;
+  if (typeof x === 'object' && (typeof x.id === 'string' || typeof x.id === 'number') && typeof x.name === 'string' && typeof x.active === 'boolean') return x as DirectoryUser;
+  throw new OnBehalfError('STORE_UNAVAILABLE', 'The user directory returned something that is not a user ({ id, name, active }).');
+}
+
+/** The directory, guarded, whose get() answers a user or undefined and nothing else. */
+export function guardedDirectory(users: UserDirectory): UserDirectory {
+  const g = guarded(users, 'user directory');
+  return { ...g, get: (id) => andThen(g.get(id), asUser) };
+}
 
 /**
  * A store or the directory, with every failure turned into 503 STORE_UNAVAILABLE: a backend

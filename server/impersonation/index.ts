@@ -3,13 +3,14 @@ import type { EndCause } from '../../shared/index.js';
 import { bannerMiddleware } from './banner.js';
 import { resolveIdentity } from './context.js';
 import { csrfProtection } from './csrf.js';
-import { guarded } from './guarded.js';
+import { guarded, guardedDirectory } from './guarded.js';
 import { lifecycle, expiryCause } from './lifecycle.js';
-import { resolveOptions, startupWarnings } from './options.js';
+import { identityHint, resolveOptions, startupWarnings } from './options.js';
 import { installRequestContext } from './request-context.js';
 import { subjectSide } from '../subject/index.js';
 import { apiRouter } from './routes.js';
-import type { OnBehalfEvents, OnBehalfOptions } from './types.js';
+import { idKey } from '../identity/ids.js';
+import type { OnBehalfEvents, OnBehalfOptions, UserId } from './types.js';
 
 export type { OnBehalfOptions } from './types.js';
 
@@ -21,7 +22,7 @@ export interface OnBehalf extends RequestHandler {
    */
   banner(): RequestHandler;
   /** End sessions by id, actor or subject (audited as `revoked`); returns how many ended. */
-  revoke(filter: { sessionId?: string; actorId?: string; subjectId?: string }): Promise<number>;
+  revoke(filter: { sessionId?: string; actorId?: UserId; subjectId?: UserId }): Promise<number>;
   /** Call from the host's logout before destroying its session: ends an impersonation too (audited as `logout`). */
   logout(req: Request): Promise<void>;
   /** End expired sessions nobody is using now (runs on a timer too). */
@@ -41,7 +42,7 @@ export interface OnBehalf extends RequestHandler {
 export function onBehalf(options: OnBehalfOptions): OnBehalf {
   const resolved = resolveOptions(options);
   installRequestContext();
-  const o = { ...resolved, store: guarded(resolved.store, 'impersonation store'), users: guarded(resolved.users, 'user directory') };
+  const o = { ...resolved, store: guarded(resolved.store, 'impersonation store'), users: guardedDirectory(resolved.users) };
   for (const w of startupWarnings(o)) o.warn(w);
   const life = lifecycle(o);
   const csrf = csrfProtection(o);
@@ -55,6 +56,8 @@ export function onBehalf(options: OnBehalfOptions): OnBehalf {
     if (process.env.NODE_ENV === 'production' && !c.secure) o.warn('session cookie is not `secure` in production.');
     if (c.httpOnly === false) o.warn('session cookie is not `httpOnly`: page scripts can read it.');
     if (!c.sameSite || c.sameSite === 'none') o.warn('session cookie has no SameSite=Lax/Strict: set `cookie.sameSite`.');
+    const hint = identityHint(o, req);
+    if (hint) o.warn(hint);
   }
   const identity = resolveIdentity(o, life);
   const subject = subjectSide(o, life, csrf);
@@ -63,8 +66,9 @@ export function onBehalf(options: OnBehalfOptions): OnBehalf {
   const apiPrefix = `${o.basePath}/`;
   const ownPath = (path: string) => path === o.basePath || path.startsWith(apiPrefix);
 
-  async function endWhere(filter: { sessionId?: string; actorId?: string; subjectId?: string }, cause: EndCause, req?: Request) {
-    const ids = filter.sessionId ? [filter.sessionId] : (await o.store.list(filter)).map((r) => r.id);
+  async function endWhere(filter: { sessionId?: string; actorId?: UserId; subjectId?: UserId }, cause: EndCause, req?: Request) {
+    const keys = { actorId: idKey(filter.actorId), subjectId: idKey(filter.subjectId) };
+    const ids = filter.sessionId ? [filter.sessionId] : (await o.store.list(keys)).map((r) => r.id);
     let n = 0;
     for (const id of ids) if (await life.end(id, cause, req)) n++;
     return n;
@@ -96,7 +100,7 @@ export function onBehalf(options: OnBehalfOptions): OnBehalf {
     return (req, res, next) => (req.onBehalf?.active ? acting(req, res, next) : subject.notices(req, res, next));
   };
   ob.revoke = (filter) => {
-    if (!filter || (!filter.sessionId && !filter.actorId && !filter.subjectId)) {
+    if (!filter || (!filter.sessionId && idKey(filter.actorId) === undefined && idKey(filter.subjectId) === undefined)) {
       return Promise.reject(new TypeError('revoke() needs a sessionId, actorId or subjectId.'));
     }
     return endWhere(filter, 'revoked');

@@ -105,6 +105,23 @@ export function lifecycle(o: ResolvedOptions) {
       return ended;
     },
 
+    /**
+     * The session referred to a record the store no longer has. Ended (exit, revoke, sweep), it is
+     * on the record already; started before this memory store existed and never ended, the
+     * restart lost it, and that end is recorded now. A failure changes nothing.
+     */
+    async lost(req: Request, ref: { id: string; at?: number; actor?: AuditEvent['actor']; subject?: AuditEvent['subject'] }) {
+      // Only the memory store forgets records; a shared store's ends are audited where they happen.
+      const store = o.store as { kind?: string; createdAt?: number };
+      if (store.kind !== 'memory' || !(ref.at! < store.createdAt!) || !ref.actor || !ref.subject || !o.audit.query) return;
+      try {
+        if ((await o.audit.query({ sessionId: ref.id, type: 'ended', limit: 1 })).events.length) return;
+        await record(event('ended', req, { actor: ref.actor, subject: ref.subject, sessionId: ref.id, cause: 'lost' }));
+      } catch (err) {
+        o.warn(`could not audit the lost session ${ref.id}: ${String(err)}`);
+      }
+    },
+
     emitStarted: (r: ImpersonationRecord) => emit('started', toView(o, r)),
   };
 }

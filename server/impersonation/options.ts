@@ -1,4 +1,6 @@
 import { DEFAULT_REASON_RULES, isSafeLocalPath, type ReasonRules } from '../../shared/index.js';
+import { checkIdentityAdapter, currentUserIdentity } from '../identity/custom.js';
+import type { IdentityAdapter } from '../identity/types.js';
 import { memoryStore } from './store/index.js';
 import type { ImpersonationStore, OnBehalfOptions } from './types.js';
 
@@ -12,10 +14,12 @@ export const DEFAULT_BLOCKED_WHILE_ACTING = [
 
 /** Options with every default filled in. */
 export type ResolvedOptions = Required<
-  Omit<OnBehalfOptions, 'canImpersonate' | 'canBeImpersonated' | 'hasPrivateObjectives' | 'stepUp' | 'on' | 'reason' | 'rateLimit' | 'okr' | 'subject'>
+  Omit<OnBehalfOptions, 'canImpersonate' | 'canBeImpersonated' | 'hasPrivateObjectives' | 'stepUp' | 'on' | 'reason' | 'rateLimit' | 'okr' | 'subject' | 'identity' | 'currentUser'>
 > &
   Pick<OnBehalfOptions, 'canImpersonate' | 'canBeImpersonated' | 'hasPrivateObjectives' | 'stepUp' | 'on' | 'subject'> & {
     reason: ReasonRules;
+    /** The `identity` option, or `currentUser` as a read-only adapter. */
+    identity: IdentityAdapter;
     rateLimit: NonNullable<OnBehalfOptions['rateLimit']> & { limit: number; windowMs: number };
   };
 
@@ -25,7 +29,13 @@ export function resolveOptions(options: OnBehalfOptions): ResolvedOptions {
   if (!options.users || typeof options.users.get !== 'function' || typeof options.users.search !== 'function') {
     throw new TypeError('onBehalf: `users` must be a directory with get(id) and search(query, limit).');
   }
-  if (typeof options.currentUser !== 'function') throw new TypeError('onBehalf: `currentUser(req)` is required.');
+  if (options.identity !== undefined && options.currentUser !== undefined) {
+    throw new TypeError('onBehalf: pass `identity` or `currentUser`, not both (identity reads the sign-in itself).');
+  }
+  if (options.identity === undefined && typeof options.currentUser !== 'function') {
+    throw new TypeError("onBehalf: `identity` is required: passportIdentity(passport), sessionKeyIdentity('userId'), or `currentUser(req)` (docs/recipes.md).");
+  }
+  const identity = options.identity !== undefined ? checkIdentityAdapter(options.identity) : currentUserIdentity(options.currentUser!);
   if (!options.audit || typeof options.audit.write !== 'function') {
     throw new TypeError('onBehalf: `audit` is required (fileAudit({ path }), memoryAudit() or a sink with write()).');
   }
@@ -47,7 +57,7 @@ export function resolveOptions(options: OnBehalfOptions): ResolvedOptions {
   return {
     ...options,
     store: options.store ?? memoryStore(),
-    hasPrivateObjectives: options.hasPrivateObjectives ?? (options.okr && ((id: string) => options.okr!.hasPrivateObjectives(id))),
+    hasPrivateObjectives: options.hasPrivateObjectives ?? (options.okr && ((id) => options.okr!.hasPrivateObjectives(String(id)))),
     permission: options.permission ?? 'impersonate',
     auditPermission: options.auditPermission ?? 'audit:read',
     reason,
@@ -58,7 +68,9 @@ export function resolveOptions(options: OnBehalfOptions): ResolvedOptions {
     exitPath: options.exitPath ?? '/',
     blockedWhileActing: options.blockedWhileActing ?? DEFAULT_BLOCKED_WHILE_ACTING,
     basePath,
-    authSessionKeys: options.authSessionKeys ?? ['userId'],
+    identity,
+    // Passport's key is carried whatever the adapter: a start must never sign a passport user out.
+    authSessionKeys: [...new Set([...(options.authSessionKeys ?? ['userId']), ...(identity.sessionKeys ?? []), 'passport'])],
     trustedOrigins: options.trustedOrigins ?? [],
     rateLimit: { limit: 10, windowMs: MINUTE, ...options.rateLimit },
     sweepIntervalMs: options.sweepIntervalMs ?? 30_000,
@@ -75,4 +87,13 @@ export function startupWarnings(o: ResolvedOptions, env = process.env): string[]
     out.push('memoryStore() in production: impersonation state is per process and lost on restart; with several instances use redisStore().');
   }
   return out;
+}
+
+/** The recipe a request shows the host should use, when its `identity` is not that one (checked once). */
+export function identityHint(o: ResolvedOptions, req: import('express').Request): string | undefined {
+  const usesPassport = (req.session as unknown as { passport?: unknown } | undefined)?.passport !== undefined || typeof (req as { isAuthenticated?: unknown }).isAuthenticated === 'function';
+  if (usesPassport && (!o.identity.present || o.identity.name.startsWith('sessionKeyIdentity'))) {
+    return `this app signs in with passport but onbehalf reads it through ${o.identity.name}: while acting req.user would still be the actor. Use identity: passportIdentity(passport) (docs/recipes.md#passport).`;
+  }
+  return undefined;
 }

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
@@ -12,14 +12,21 @@ import {
 } from '../../shared/index.js';
 import { auditRouter } from '../audit/router.js';
 import { BANNER_SCRIPT } from './banner-script.js';
+import { idKey, numericAlternative } from '../identity/ids.js';
 import type { CsrfProtection } from './csrf.js';
 import { actorRefusal, targetRefusal } from './eligibility.js';
 import { isForm, OnBehalfError, refererPath, respondError, wantsPage } from './errors.js';
-import type { Lifecycle } from './lifecycle.js';
+import { expiryCause, type Lifecycle } from './lifecycle.js';
 import type { ResolvedOptions } from './options.js';
-import { enterActing, leaveActing, signInEnds } from './session.js';
-import type { DirectoryUser, ImpersonationRecord } from './types.js';
+import { authData, enterActing, leaveActing, signInEnds } from './session.js';
+import type { DirectoryUser, ImpersonationRecord, UserId } from './types.js';
 import type { SubjectSide } from '../subject/index.js';
+
+/** A start this soon after another of the same actor is taken as racing it, not as replacing an abandoned one. */
+const RACING_START_MS = 2_000;
+
+/** Which host session a record was started from, without keeping the session id itself. */
+const sessionDigest = (req: Request) => createHash('sha256').update(String(req.sessionID)).digest('base64url').slice(0, 22);
 
 const person = (u: DirectoryUser) => ({ id: u.id, name: u.name, ...(u.email && { email: u.email }) });
 /** Answer a success: JSON for API clients, a 303 redirect for a no-JS form post. */
@@ -44,7 +51,7 @@ export function apiRouter(o: ResolvedOptions, life: Lifecycle, csrf: CsrfProtect
   /** The signed-in actor as the directory has them, refused unless W1 holds. */
   async function allowedActor(req: Request): Promise<DirectoryUser> {
     const id = req.onBehalf?.active ? req.onBehalf.actor.id : req.onBehalf?.userId;
-    if (!id) throw new OnBehalfError('NOT_SIGNED_IN', 'Sign in first.');
+    if (id === undefined || id === '') throw new OnBehalfError('NOT_SIGNED_IN', 'Sign in first.');
     const actor = await o.users.get(id);
     if (await actorRefusal(o, actor, req)) throw new OnBehalfError('NOT_ALLOWED', ELIGIBILITY_MESSAGES.NOT_ALLOWED);
     return actor!;
@@ -52,10 +59,59 @@ export function apiRouter(o: ResolvedOptions, life: Lifecycle, csrf: CsrfProtect
 
   async function holdsAuditPermission(req: Request): Promise<DirectoryUser> {
     const id = req.onBehalf?.userId;
-    if (!id) throw new OnBehalfError('NOT_SIGNED_IN', 'Sign in first.');
+    if (id === undefined || id === '') throw new OnBehalfError('NOT_SIGNED_IN', 'Sign in first.');
     const user = await o.users.get(id);
     if (!user?.active || !user.permissions?.includes(o.auditPermission)) throw new OnBehalfError('NOT_ALLOWED', 'This needs the audit permission.');
     return user;
+  }
+
+  /** A user by the id a client sent: a form's "42" finds the directory's user 42. */
+  async function lookUp(id: UserId): Promise<DirectoryUser | undefined> {
+    const found = await o.users.get(id);
+    const n = found ? undefined : numericAlternative(id);
+    return n === undefined ? found : o.users.get(n);
+  }
+
+  /**
+   * Why starting would sign the actor out, if it would: the identity read on a request whose
+   * session holds exactly what the acting session will (the carried keys), with no `req.user`.
+   */
+  async function signInLost(req: Request, actor: DirectoryUser): Promise<string | undefined> {
+    const wrong = o.identity.misconfigured?.(req);
+    if (wrong) return wrong;
+    const carried = authData(req, o);
+    const view = Object.create(req, { session: { value: carried }, user: { value: undefined } }) as Request;
+    let kept: UserId | null | undefined;
+    try {
+      kept = await o.identity.read(view);
+    } catch {
+      kept = undefined;
+    }
+    if (idKey(kept) === idKey(actor.id)) return undefined;
+    const dropped = Object.keys(req.session).filter((k) => !(k in carried) && !['cookie', 'csrfToken', 'onbehalf'].includes(k));
+    return (
+      `starting would sign you out: ${o.identity.name} does not find you in the session keys onbehalf carries (${o.authSessionKeys.join(', ')})` +
+      `${dropped.length ? `; not carried: ${dropped.join(', ')}` : ''}. Name your sign-in's key in \`authSessionKeys\`, ` +
+      `or use identity: passportIdentity(passport) / sessionKeyIdentity('yourKey') (docs/recipes.md).`
+    );
+  }
+
+  /**
+   * The actor has a live record this session does not refer to (it is not acting): a session the
+   * host dropped (re-login, regenerate) or one left on another device. It is ended, audited with
+   * why, so the actor can always start again. A record started from this very session, or a
+   * moment ago, is a racing start: that one wins.
+   */
+  async function endAbandoned(req: Request, actorKey: string): Promise<boolean> {
+    const now = o.now();
+    let cleared = false;
+    for (const r of await o.store.list({ actorId: actorKey })) {
+      const racing = r.startedIn === sessionDigest(req) || now - r.startedAt < RACING_START_MS;
+      if (racing && !expiryCause(o, r, now)) return false;
+      await life.end(r.id, expiryCause(o, r, now) ?? 'replaced', req);
+      cleared = true;
+    }
+    return cleared;
   }
 
   const wrap = (fn: (req: Request, res: Response) => Promise<unknown>) => (req: Request, res: Response, next: NextFunction) =>
@@ -73,7 +129,7 @@ export function apiRouter(o: ResolvedOptions, life: Lifecycle, csrf: CsrfProtect
         return res.json({ active: true, session: life.view(record), csrfToken, now: o.now() });
       }
       let canImpersonate = false;
-      if (ctx.userId) canImpersonate = !(await actorRefusal(o, await o.users.get(ctx.userId), req));
+      if (ctx.userId !== undefined) canImpersonate = !(await actorRefusal(o, await o.users.get(ctx.userId), req));
       res.json({ active: false, csrfToken, signedIn: Boolean(ctx.userId), canImpersonate });
     }),
   );
@@ -102,7 +158,7 @@ export function apiRouter(o: ResolvedOptions, life: Lifecycle, csrf: CsrfProtect
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     ...(o.rateLimit.store && { store: o.rateLimit.store }),
-    keyGenerator: (req) => (req.onBehalf?.userId ? `user:${req.onBehalf.userId}` : ipKeyGenerator(req.ip ?? '')),
+    keyGenerator: (req) => (req.onBehalf?.userId !== undefined ? `user:${req.onBehalf.userId}` : ipKeyGenerator(req.ip ?? '')),
     handler: (req, res) => respondError(req, res, 'RATE_LIMITED', 'Too many attempts to start; wait a minute.'),
   });
 
@@ -120,8 +176,8 @@ export function apiRouter(o: ResolvedOptions, life: Lifecycle, csrf: CsrfProtect
         if (err instanceof OnBehalfError && err.code === 'NOT_ALLOWED') {
           // Auditors want to see whom a refused caller was after, too.
           const targetId = userIdSchema.safeParse((req.body as { userId?: unknown } | undefined)?.userId).data;
-          const [who, target] = await Promise.all([ctx.userId && o.users.get(ctx.userId), targetId && o.users.get(targetId)]);
-          const named = (u: DirectoryUser | '' | undefined, id?: string) => (u ? person(u) : id ? { id, name: '' } : undefined);
+          const [who, target] = await Promise.all([ctx.userId !== undefined ? o.users.get(ctx.userId) : undefined, targetId !== undefined ? lookUp(targetId) : undefined]);
+          const named = (u: DirectoryUser | undefined, id?: UserId) => (u ? person(u) : id !== undefined ? { id, name: '' } : undefined);
           await life.denied(req, err.code, named(who, ctx.userId), named(target, targetId));
         }
         throw err;
@@ -136,7 +192,14 @@ export function apiRouter(o: ResolvedOptions, life: Lifecycle, csrf: CsrfProtect
       const body = parsed.data;
       if (o.stepUp && !(await o.stepUp(req))) throw new OnBehalfError('STEP_UP_REQUIRED', 'Confirm your identity again before working on behalf of a user.');
 
-      const target = await o.users.get(body.userId);
+      const lost = await signInLost(req, actor);
+      if (lost) {
+        o.warn(lost);
+        await life.denied(req, 'SIGN_IN_NOT_KEPT', person(actor));
+        throw new OnBehalfError('SIGN_IN_NOT_KEPT', `onbehalf is misconfigured, so nothing was started: ${lost}`);
+      }
+
+      const target = await lookUp(body.userId);
       const refusal: ErrorCode | null = target ? await targetRefusal(o, actor, target, req) : 'USER_NOT_FOUND';
       if (refusal) {
         await life.denied(req, refusal, person(actor), target ? person(target) : { id: body.userId, name: '' });
@@ -150,8 +213,8 @@ export function apiRouter(o: ResolvedOptions, life: Lifecycle, csrf: CsrfProtect
       const signInLimit = signInEnds(req) ?? Infinity;
       const record: ImpersonationRecord = {
         id: randomUUID(),
-        actorId: actor.id,
-        subjectId: target!.id,
+        actorId: idKey(actor.id)!,
+        subjectId: idKey(target!.id)!,
         actor: person(actor),
         subject: person(target!),
         reason: body.reason,
@@ -161,10 +224,11 @@ export function apiRouter(o: ResolvedOptions, life: Lifecycle, csrf: CsrfProtect
         expiresAt: Math.min(now + o.maxDurationMs, signInLimit, permit.until ?? Infinity),
         lastSeenAt: now,
         returnTo: body.returnTo ?? refererPath(req) ?? o.exitPath,
+        startedIn: sessionDigest(req),
       };
       let created: boolean;
       try {
-        created = await o.store.create(record);
+        created = (await o.store.create(record)) || ((await endAbandoned(req, record.actorId)) && (await o.store.create(record)));
       } catch {
         // A create that timed out may still land later: queue its removal behind it.
         await o.store.end(record.id).catch(() => undefined);
@@ -180,16 +244,10 @@ export function apiRouter(o: ResolvedOptions, life: Lifecycle, csrf: CsrfProtect
         throw new OnBehalfError('AUDIT_UNAVAILABLE', 'The audit could not be written, so nothing was started.');
       }
       try {
-        await enterActing(req, o, record.id);
+        await enterActing(req, o, record);
       } catch (err) {
         await life.end(record.id, 'revoked', req);
         throw err;
-      }
-      // The host's sign-in must survive the new session, or exit could never return to the actor.
-      if ((await o.currentUser(req)) !== actor.id) {
-        await life.end(record.id, 'revoked', req);
-        o.warn('after start, currentUser(req) no longer returned the actor: list the session keys your sign-in uses in `authSessionKeys`.');
-        throw new OnBehalfError('INTERNAL', 'onbehalf is misconfigured (authSessionKeys); nothing was started.');
       }
       life.emitStarted(record);
       done(req, res, o.landingPath, { session: life.view(record), csrfToken: csrf.renew(req) });

@@ -1,5 +1,7 @@
 import type { Request } from 'express';
+import { sessionCall } from '../identity/session-view.js';
 import type { ResolvedOptions } from './options.js';
+import type { ImpersonationRecord } from './types.js';
 
 const OWN_KEYS = new Set(['cookie', 'onbehalf', 'onbehalfEnded', 'onbehalfSignInEnds', 'csrfToken']);
 
@@ -46,11 +48,12 @@ function sessionData(req: Request): Record<string, unknown> {
 const call = (fn: (cb: (err?: unknown) => void) => void) =>
   new Promise<void>((resolve, reject) => fn((err) => (err ? reject(err) : resolve())));
 
-const regenerate = (req: Request) => call((cb) => req.session.regenerate(cb));
-const saveSession = (req: Request) => call((cb) => req.session.save(cb));
+// express-session's own methods: onbehalf's guard on the host's identity writes is not for its own.
+const regenerate = (req: Request) => call((cb) => sessionCall(req, 'regenerate', cb));
+const saveSession = (req: Request) => call((cb) => sessionCall(req, 'save', cb));
 
-/** The host's sign-in keys as the session holds them now. */
-function authData(req: Request, o: ResolvedOptions): Record<string, unknown> {
+/** The host's sign-in keys as the session holds them now: all an acting session starts with. */
+export function authData(req: Request, o: ResolvedOptions): Record<string, unknown> {
   const session = req.session as unknown as Record<string, unknown>;
   const out: Record<string, unknown> = {};
   for (const key of o.authSessionKeys) if (key in session) out[key] = session[key];
@@ -64,14 +67,16 @@ function authData(req: Request, o: ResolvedOptions): Record<string, unknown> {
  * the sign-in keys (they stay in the session, bound to the actor): the session stays small, and
  * express-session hashes all of it on every request.
  */
-export async function enterActing(req: Request, o: ResolvedOptions, impersonationId: string): Promise<void> {
+export async function enterActing(req: Request, o: ResolvedOptions, record: ImpersonationRecord): Promise<void> {
   const auth = authData(req, o);
   const stash = sessionData(req);
   for (const key of Object.keys(auth)) delete stash[key];
   const ends = signInEnds(req);
   await regenerateKeeping(req, ends);
   Object.assign(req.session, auth);
-  req.session.onbehalf = { id: impersonationId, ...(Object.keys(stash).length && { stash }), ...(ends !== undefined && { signInEnds: ends }) };
+  // Who and for whom ride along, so an end the store can no longer tell of is still audited (see lifecycle's lost()).
+  const ref = { id: record.id, at: record.startedAt, actor: record.actor, subject: record.subject };
+  req.session.onbehalf = { ...ref, ...(Object.keys(stash).length && { stash }), ...(ends !== undefined && { signInEnds: ends }) };
   await saveSession(req);
 }
 

@@ -7,9 +7,12 @@ export type { AuditPage, AuditQuery, AuditSink } from '../audit/types.js';
 
 type MaybePromise<T> = T | Promise<T>;
 
+/** A user id as the host has it: a string or a number (SQL integer keys), kept as it is end to end. */
+export type UserId = string | number;
+
 /** A user as the host's directory describes them. */
 export interface DirectoryUser {
-  id: string;
+  id: UserId;
   name: string;
   email?: string;
   /** Inactive (deactivated, suspended) users can't be worked on behalf of (W3) and can't act. */
@@ -25,7 +28,7 @@ export interface DirectoryUser {
 
 /** The host's user directory: where onbehalf looks users up. Both methods may be async. */
 export interface UserDirectory {
-  get(id: string): MaybePromise<DirectoryUser | undefined>;
+  get(id: UserId): MaybePromise<DirectoryUser | undefined>;
   /** Users matching `query` (name or email), at most `limit`. */
   search(query: string, limit: number): MaybePromise<DirectoryUser[]>;
 }
@@ -33,7 +36,9 @@ export interface UserDirectory {
 /** One impersonation session, as the store keeps it (server-side only). */
 export interface ImpersonationRecord {
   id: string;
+  /** The actor's id as a string (the index key); `actor.id` keeps the host's own type. */
   actorId: string;
+  /** The subject's id as a string (the index key); `subject.id` keeps the host's own type. */
   subjectId: string;
   actor: Person;
   subject: Person;
@@ -45,6 +50,8 @@ export interface ImpersonationRecord {
   lastSeenAt: number;
   /** Where "return" exit goes back to: a same-origin path, checked at start. */
   returnTo: string;
+  /** A digest of the host session id it was started from: tells a racing start of that session from an abandoned record. */
+  startedIn?: string;
 }
 
 /**
@@ -76,13 +83,13 @@ export interface ImpersonationStore {
 /** `req.onBehalf` when nobody is being acted for. */
 export interface NotActing {
   active: false;
-  /** The signed-in user (the host's own), or undefined when signed out. */
+  /** The signed-in user's id as a string (the host's own sign-in), or undefined when signed out. */
   userId: string | undefined;
 }
 /** `req.onBehalf` while an admin works on behalf of a user (RFC 8693 `act` semantics). */
 export interface Acting {
   active: true;
-  /** The subject: who the app must treat this request as. */
+  /** The subject's id as a string: who the app must treat this request as (`subject.id` keeps the host's type). */
   userId: string;
   /** Read-only: with the built-in stores' in-memory records it is the record's own object, frozen. */
   subject: Person;
@@ -103,7 +110,7 @@ declare module 'express-session' {
      * Present only while acting: the impersonation id, and the actor's own session data set
      * aside at start, less the sign-in keys (restored on exit, so nothing bleeds either way).
      */
-    onbehalf?: { id: string; stash?: Record<string, unknown>; signInEnds?: number };
+    onbehalf?: { id: string; stash?: Record<string, unknown>; signInEnds?: number; at?: number; actor?: Person; subject?: Person };
     /** When the actor's sign-in ends, as it stood at their first start: later starts and stops keep it. */
     onbehalfSignInEnds?: number;
     /**
@@ -132,15 +139,24 @@ export interface EligibilityInput {
 export interface OnBehalfEvents {
   started: (session: SessionView) => void;
   ended: (session: SessionView, cause: EndCause) => void;
-  denied: (info: { actorId?: string; targetId?: string; code: string }) => void;
+  denied: (info: { actorId?: UserId; targetId?: UserId; code: string }) => void;
 }
 
-/** Options of `onBehalf()`. Every option but `users`, `currentUser` and `audit` has a default. */
+/** Options of `onBehalf()`. Every option but `users`, `identity` (or `currentUser`) and `audit` has a default. */
 export interface OnBehalfOptions {
   /** The host's user directory. Required. */
   users: UserDirectory;
-  /** Who is really signed in, from the host's own auth (e.g. `req.session.userId`). Required. */
-  currentUser: (req: Request) => MaybePromise<string | undefined | null>;
+  /**
+   * How the host's own sign-in is read, and presented as the subject while acting, so route
+   * handlers need no change: `passportIdentity(passport)`, `sessionKeyIdentity('userId')`, or an
+   * adapter of your own (docs/recipes.md). This or `currentUser` is required.
+   */
+  identity?: import('../identity/types.js').IdentityAdapter;
+  /**
+   * Who is really signed in, from the host's own auth (e.g. `req.session.userId`), when there is
+   * no `identity`: the host then reads the effective user at `req.onBehalf.userId`.
+   */
+  currentUser?: (req: Request) => MaybePromise<UserId | undefined | null>;
   /**
    * Where audit events go: `fileAudit({ path })`, `memoryAudit()` or your own sink. Required:
    * an impersonation that can't be recorded must not start.
@@ -168,7 +184,7 @@ export interface OnBehalfOptions {
    */
   okr?: { hasPrivateObjectives(userId: string): boolean };
   /** W4: whether a user has private objectives. Default: `okr.hasPrivateObjectives`, else none has. */
-  hasPrivateObjectives?: (userId: string) => MaybePromise<boolean>;
+  hasPrivateObjectives?: (userId: UserId) => MaybePromise<boolean>;
   /** Optional re-authentication before start (password, TOTP). false → 401 `STEP_UP_REQUIRED`. */
   stepUp?: (req: Request) => MaybePromise<boolean>;
   /** Reason rules (W6). Default `{ minLength: 10, maxLength: 500, requireTicket: false }`. */
@@ -197,7 +213,8 @@ export interface OnBehalfOptions {
   /**
    * Session keys of the host's own sign-in (what `currentUser` reads), carried into the acting
    * session. Everything else the actor's session holds is set aside and restored on exit, and
-   * everything set while acting is dropped on exit. Default `['userId']`.
+   * everything set while acting is dropped on exit. Default `['userId']`; the `identity`'s own
+   * keys and passport's `passport` key are always carried.
    */
   authSessionKeys?: string[];
   /** Origins allowed to POST besides the request's own. Default none. */

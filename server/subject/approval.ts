@@ -21,7 +21,7 @@ export function approval(o: ResolvedOptions, s: ResolvedSubjectOptions, life: Li
      */
     async atStart(req: Request, actor: DirectoryUser, target: DirectoryUser, reason: string, ticket: string | undefined): Promise<Partial<AuditEvent>> {
       const now = o.now();
-      const open = await s.store.listRequests({ actorId: actor.id, subjectId: target.id, kind: 'approval' }, now);
+      const open = await s.store.listRequests({ actorId: String(actor.id), subjectId: String(target.id), kind: 'approval' }, now);
       for (const r of open.filter((x) => x.status === 'approved')) {
         const used = await s.store.transition(r.id, 'approved', { status: 'used' }, now);
         if (used.ok) return { requestId: r.id, approver: r.approver };

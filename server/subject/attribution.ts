@@ -31,7 +31,7 @@ export function attribution(req: Request): Attribution | undefined {
   if (!ctx?.active) return ctx?.userId ? { authorId: ctx.userId } : undefined;
   const id = actionIdOf(req);
   return {
-    authorId: ctx.subject.id,
+    authorId: String(ctx.subject.id),
     onBehalfBy: { id: ctx.actor.id, name: ctx.actor.name, ...(ctx.actor.email && { email: ctx.actor.email }) },
     sessionId: ctx.sessionId,
     ...(id && { actionId: id }),

@@ -28,7 +28,7 @@ export function consent(o: ResolvedOptions, s: ResolvedSubjectOptions, life: Lif
     const g: Grant = { id: randomUUID(), subject: person(subject), ...(to && { to }), grantedAt: now, expiresAt: now + hours * HOUR, ...(requestId && { requestId }) };
     await s.store.addGrant(g);
     await audited(req, 'consent-granted', { subject: g.subject, ...(to && { actor: to }), grantId: g.id, until: g.expiresAt, ...(requestId && { requestId }) }, () =>
-      s.store.removeGrant(subject.id, g.id),
+      s.store.removeGrant(String(subject.id), g.id),
     );
     return g;
   }
@@ -75,7 +75,7 @@ export function consent(o: ResolvedOptions, s: ResolvedSubjectOptions, life: Lif
     /** An admin asks the subject for access; the subject sees it in their access history. */
     async ask(req: Request, actor: DirectoryUser, target: DirectoryUser, reason: string, ticket: string | undefined): Promise<AccessRequest> {
       const now = o.now();
-      const pending = await s.store.listRequests({ actorId: actor.id, subjectId: target.id, kind: 'consent' }, now);
+      const pending = await s.store.listRequests({ actorId: String(actor.id), subjectId: String(target.id), kind: 'consent' }, now);
       if (pending.length) return pending[0];
       const r: AccessRequest = {
         id: randomUUID(), kind: 'consent', actor: person(actor), subject: person(target), reason, ...(ticket && { ticket }),

@@ -48,7 +48,7 @@ export function subjectSide(o: ResolvedOptions, life: Lifecycle, csrf: CsrfProte
       const input = { actor, target, req };
       const permit: StartPermit = { audit: {} };
       if (s.consentOn && (await s.consent(input))) {
-        const grant = await grants.liveGrant(target.id, actor.id);
+        const grant = await grants.liveGrant(String(target.id), String(actor.id));
         if (!grant) {
           await life.denied(req, 'CONSENT_REQUIRED', person(actor), person(target));
           throw new OnBehalfError('CONSENT_REQUIRED', `${target.name} has not granted support access. Ask them: they answer in the app.`, {

@@ -65,9 +65,9 @@ export function subjectRouter(o: ResolvedOptions, s: ResolvedSubjectOptions, csr
       const user = await me(req);
       const now = o.now();
       const [sessions, grants, requests] = await Promise.all([
-        history.list(user.id),
-        s.store.listGrants(user.id, now),
-        s.store.listRequests({ subjectId: user.id, kind: 'consent' }, now).then((rs) => rs.filter((r) => r.status === 'pending')),
+        history.list(String(user.id)),
+        s.store.listGrants(String(user.id), now),
+        s.store.listRequests({ subjectId: String(user.id), kind: 'consent' }, now).then((rs) => rs.filter((r) => r.status === 'pending')),
       ]);
       // consentRequired: whether this deployment asks for consent at all (the policy decides per target at start).
       res.json({ sessions, grants, requests, consentRequired: s.consentOn });
@@ -79,7 +79,7 @@ export function subjectRouter(o: ResolvedOptions, s: ResolvedSubjectOptions, csr
     csrf.check,
     wrap(async (req, res) => {
       const user = await me(req);
-      if (!(await s.store.dismiss(user.id, param(req, 'id'), o.now()))) throw new OnBehalfError('NOTICE_NOT_FOUND', 'No such notice.');
+      if (!(await s.store.dismiss(String(user.id), param(req, 'id'), o.now()))) throw new OnBehalfError('NOTICE_NOT_FOUND', 'No such notice.');
       reply(req, res, { dismissed: param(req, 'id') });
     }),
   );
@@ -90,7 +90,7 @@ export function subjectRouter(o: ResolvedOptions, s: ResolvedSubjectOptions, csr
     wrap(async (req, res) => {
       const user = await me(req);
       const body = parse(grantRequestSchema, req.body);
-      reply(req, res, { grant: await consent.give(req, user, body.hours, body.to) });
+      reply(req, res, { grant: await consent.give(req, user, body.hours, body.to === undefined ? undefined : String(body.to)) });
     }),
   );
 
@@ -99,7 +99,7 @@ export function subjectRouter(o: ResolvedOptions, s: ResolvedSubjectOptions, csr
     csrf.check,
     wrap(async (req, res) => {
       const user = await me(req);
-      reply(req, res, { revoked: await consent.revoke(req, user.id, param(req, 'id')) });
+      reply(req, res, { revoked: await consent.revoke(req, String(user.id), param(req, 'id')) });
     }),
   );
 
@@ -143,7 +143,7 @@ export function subjectRouter(o: ResolvedOptions, s: ResolvedSubjectOptions, csr
     '/requests',
     wrap(async (req, res) => {
       const actor = await me(req);
-      res.json({ requests: await s.store.listRequests({ actorId: actor.id }, o.now()) });
+      res.json({ requests: await s.store.listRequests({ actorId: String(actor.id) }, o.now()) });
     }),
   );
 

@@ -88,12 +88,12 @@ export function hostStatus(page: Page): Promise<{ active: boolean; session?: { s
   return page.evaluate(() => fetch('/onbehalf/status').then((r) => r.json()));
 }
 
-export async function signIn(page: Page, origin: string, userId: string) {
+export async function signIn(page: Page, origin: string, userId: string | number) {
   await page.goto(`${origin}/test/signin?as=${encodeURIComponent(userId)}`);
 }
 
 /** Start through the host's own API from the page, as its server-side UI would (no extension involved). */
-export function startThroughHostApi(page: Page, userId: string, reason = 'Started from the host app itself'): Promise<number> {
+export function startThroughHostApi(page: Page, userId: string | number, reason = 'Started from the host app itself'): Promise<number> {
   return page.evaluate(
     async (userId, reason) => {
       const { csrfToken } = await (await fetch('/onbehalf/status')).json();
@@ -110,7 +110,7 @@ export function startThroughHostApi(page: Page, userId: string, reason = 'Starte
 }
 
 /** A new tab on `origin` where the admin already acts for `userId` (started through the host's own API), reloaded. */
-export async function actingTab(browser: Browser, origin: string, adminId: string, userId: string): Promise<Page> {
+export async function actingTab(browser: Browser, origin: string, adminId: string | number, userId: string | number): Promise<Page> {
   const page = await browser.newPage();
   await signIn(page, origin, adminId);
   const status = await startThroughHostApi(page, userId);

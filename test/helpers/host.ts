@@ -18,7 +18,7 @@ export function testUsers(): Map<string, DirectoryUser> {
     { id: 'aud', name: 'Audrey Auditor', email: 'audrey@contoso.test', active: true, permissions: ['audit:read'] },
     { id: 'mallory', name: '<img src=x onerror=alert(1)>"Mal', email: 'mallory@contoso.test', active: true },
   ];
-  return new Map(list.map((u) => [u.id, u]));
+  return new Map(list.map((u) => [String(u.id), u]));
 }
 
 export interface TestHost {
@@ -72,7 +72,7 @@ export async function startHost(
   const { banner, sessionMaxAgeMs: _maxAge, cookie: _cookie, gate, ...options } = overrides;
   const ob = onBehalf({
     users: {
-      get: (id) => users.get(id),
+      get: (id) => users.get(String(id)),
       search: (q, limit) => [...users.values()].filter((u) => `${u.name} ${u.email}`.toLowerCase().includes(q.toLowerCase())).slice(0, limit),
     },
     currentUser: (req) => (req.session as any).userId,

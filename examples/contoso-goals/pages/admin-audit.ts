@@ -61,7 +61,7 @@ function requireAuditor(deps: DemoDeps) {
 export function adminAuditPage(deps: DemoDeps): Router {
   const router = express.Router();
   const { state, audit, viewer } = deps;
-  const nameOf = (p: AuditEvent['actor']) => (p ? p.name || state.user(p.id)?.name || p.id : '—');
+  const nameOf = (p: AuditEvent['actor']) => (p ? p.name || state.user(String(p.id))?.name || String(p.id) : '—');
 
   async function newestFirst(q: AuditQuery): Promise<{ events: AuditEvent[]; total: number }> {
     const all: AuditEvent[] = [];

@@ -5,12 +5,14 @@ import { frozenRecord, seenAt } from './frozen.js';
  * Impersonation sessions in this process's memory: the default, right for one instance.
  * Several instances need `redisStore()`, or a session started on one is unknown to the others.
  */
-export function memoryStore(): ImpersonationStore & { readonly kind: 'memory' } {
+export function memoryStore(): ImpersonationStore & { readonly kind: 'memory'; readonly createdAt: number } {
   const byId = new Map<string, ImpersonationRecord>();
   const byActor = new Map<string, string>();
   // Records are copied in and frozen: handed out as they are, and no caller can change them.
   return {
     kind: 'memory',
+    // A session started before this (a restart) and still referred to was lost, not ended.
+    createdAt: Date.now(),
     async create(record) {
       // Check and set in one synchronous step: racing starts of one actor leave exactly one.
       if (byActor.has(record.actorId)) return false;

@@ -17,7 +17,7 @@ export function memorySubjectStore(options: { historyLimit?: number } = {}): Sub
   return {
     kind: 'memory',
     async putAccess(entry) {
-      const mine = historyOf(entry.subject.id);
+      const mine = historyOf(String(entry.subject.id));
       mine.set(entry.sessionId, copy(entry));
       if (mine.size <= historyLimit) return;
       const oldest = [...mine.values()].sort((a, b) => a.startedAt - b.startedAt).slice(0, mine.size - historyLimit);
@@ -33,7 +33,7 @@ export function memorySubjectStore(options: { historyLimit?: number } = {}): Sub
       return true;
     },
     async addGrant(grant) {
-      grantsOf(grant.subject.id).set(grant.id, copy(grant));
+      grantsOf(String(grant.subject.id)).set(grant.id, copy(grant));
     },
     async listGrants(subjectId, now) {
       const mine = grants.get(subjectId);

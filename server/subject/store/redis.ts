@@ -97,7 +97,7 @@ export function redisSubjectStore(options: RedisSubjectStoreOptions): SubjectSto
     kind: 'redis',
     async putAccess(entry) {
       const { dismissedAt: _, ...stored } = entry;
-      const s = entry.subject.id;
+      const s = String(entry.subject.id);
       await PUT_ACCESS(send, [key.access(s), key.order(s), key.dismissed(s)], [entry.sessionId, JSON.stringify(stored), entry.startedAt, historyLimit]);
     },
     async listAccess(subjectId, limit) {
@@ -113,7 +113,7 @@ export function redisSubjectStore(options: RedisSubjectStoreOptions): SubjectSto
       return (await DISMISS<number>(send, [key.access(subjectId), key.dismissed(subjectId)], [sessionId, at])) === 1;
     },
     async addGrant(grant) {
-      await send(['HSET', key.grants(grant.subject.id), grant.id, JSON.stringify(grant)]);
+      await send(['HSET', key.grants(String(grant.subject.id)), grant.id, JSON.stringify(grant)]);
     },
     async listGrants(subjectId, now) {
       const all = await send<string[]>(['HVALS', key.grants(subjectId)]);

@@ -40,7 +40,7 @@ describe('faults answer 4xx/503 JSON and one log line, never a 500 or a stack', 
     for (let i = 0; i < 5; i++) {
       const r = await host.client().get('/whoami');
       expect(r.status).toBe(503);
-      expect(r.json.error.code).toBe('STORE_UNAVAILABLE');
+      expect(r.json.error.code).toBe('IDENTITY_UNAVAILABLE');
     }
     expect(host.warnings.filter((w) => w.includes('currentUser'))).toHaveLength(1);
   });
@@ -53,7 +53,7 @@ describe('faults answer 4xx/503 JSON and one log line, never a 500 or a stack', 
     fail = true;
     for (const r of [await avery.get('/whoami'), await avery.post('/notes', {}), await host.client().get('/')]) {
       expect(r.status).toBe(503);
-      expect(r.json.error.code).toBe('STORE_UNAVAILABLE');
+      expect(r.json.error.code).toBe('IDENTITY_UNAVAILABLE');
     }
     expect(host.notesSaved).toBe(0);
   });

@@ -47,14 +47,18 @@ describe('options and start-up validations', () => {
     expect(host.warnings.join('\n')).toMatch(/SameSite/);
   });
 
-  it('refuses to start when authSessionKeys miss the host sign-in key, and says so', async () => {
+  it('refuses a start that would sign the actor out (authSessionKeys miss the sign-in key), names the fix, and starts nothing', async () => {
     host = await startHost({ authSessionKeys: ['somethingElse'] });
     const avery = await host.signIn('avery');
     const r = await avery.start('ashley');
-    expect(r.status).toBe(500);
-    expect(r.json.error.code).toBe('INTERNAL');
+    expect(r.status).toBe(409);
+    expect(r.json.error.code).toBe('SIGN_IN_NOT_KEPT');
+    expect(r.json.error.message).toMatch(/authSessionKeys.*sessionKeyIdentity/s);
+    expect(r.json.error.message).toMatch(/not carried: userId/);
     expect(host.warnings.join('\n')).toMatch(/authSessionKeys/);
-    expect(host.audit.events.filter((e) => e.type === 'ended')).toHaveLength(1);
+    expect(host.audit.events.map((e) => e.type)).toEqual(['denied']);
+    // Still signed in as themselves.
+    expect((await (await avery.get('/whoami')).json).onBehalf).toEqual({ active: false, userId: 'avery' });
   });
 });
 

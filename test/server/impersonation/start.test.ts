@@ -116,7 +116,7 @@ describe('start', () => {
     [{ userId: 'ashley', reason: 'Valid reason here', returnTo: '/\\evil.test' }, 'INVALID_RETURN_TO'],
     [{ userId: 'ashley', reason: 'Valid reason here', returnTo: 'javascript:alert(1)' }, 'INVALID_RETURN_TO'],
     [{ userId: 'ashley', reason: 'Valid reason here', ticket: 'T\u0000' }, 'INVALID_TICKET'],
-    [{ userId: 123, reason: 'Valid reason here' }, 'BAD_REQUEST'],
+    [{ userId: 1.5, reason: 'Valid reason here' }, 'BAD_REQUEST'],
     [{ userId: '', reason: 'Valid reason here' }, 'BAD_REQUEST'],
     [{ userId: ['ashley'], reason: 'Valid reason here' }, 'BAD_REQUEST'],
     [{ userId: 'ashley', reason: 'Valid reason here', readOnly: 'maybe' }, 'BAD_REQUEST'],

@@ -28,7 +28,7 @@ function hostApp(withOnBehalf: boolean) {
     app.use(
       onBehalf({
         users: {
-          get: (id) => ({ id, name: id, active: true, permissions: id === 'olivia' ? ['impersonate'] : [] }),
+          get: (id) => ({ id, name: String(id), active: true, permissions: id === 'olivia' ? ['impersonate'] : [] }),
           search: () => [],
         },
         currentUser: (req) => sess(req).userId,

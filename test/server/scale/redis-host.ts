@@ -88,7 +88,7 @@ export async function startScaleHost(
   });
   const ob = onBehalf({
     users: {
-      get: (id) => users.get(id),
+      get: (id) => users.get(String(id)),
       search: (q, limit) => [...users.values()].filter((u) => u.name.toLowerCase().includes(q.toLowerCase())).slice(0, limit),
     },
     currentUser: (req) => (req.session as unknown as { userId?: string }).userId,

@@ -1,0 +1,42 @@
+import type { Request } from 'express';
+import type { DirectoryUser, UserId } from '../impersonation/types.js';
+
+type MaybePromise<T> = T | Promise<T>;
+
+/** How the host's own sign-in changed while acting: ends the impersonation first (audited with it). */
+export type HostIdentityWrite = 'relogin' | 'logout';
+
+/** What an adapter gets while it presents the subject: a way to report that the host wrote its own identity. */
+export interface PresentContext {
+  /**
+   * The host wrote its own identity during this request (signed someone in, signed out): the
+   * impersonation ends first, audited with this cause, and the rest of the request is not acting.
+   */
+  hostWrote(cause: HostIdentityWrite): void;
+}
+
+/**
+ * How onbehalf reads the host's signed-in user, and how it makes the subject *be* that user while
+ * acting, so route handlers need no change. Built in: `passportIdentity(passport)` and
+ * `sessionKeyIdentity('userId')`; any other sign-in is one object of this shape (docs/recipes.md).
+ */
+export interface IdentityAdapter {
+  /** Named in warnings and errors. */
+  readonly name: string;
+  /**
+   * The id of the user signed in by the host's own sign-in: the actor while acting. Called
+   * before `present`, and on a request whose session holds only the keys onbehalf carries into
+   * the acting session (the check that a start keeps the actor signed in). May be async.
+   */
+  read(req: Request): MaybePromise<UserId | null | undefined>;
+  /**
+   * While acting, on each host request (never onbehalf's own API): make what the host reads as
+   * its signed-in user the subject, for the rest of this request only. Call `ctx.hostWrote` when
+   * the host then writes its own identity. Omitted: the host reads `req.onBehalf.userId`.
+   */
+  present?(req: Request, subject: DirectoryUser, ctx: PresentContext): MaybePromise<void>;
+  /** Session keys that hold the sign-in: carried into the acting session, bound to the actor. */
+  readonly sessionKeys?: readonly string[];
+  /** A misconfiguration this request reveals (e.g. passport mounted after onbehalf), in one line naming the fix. */
+  misconfigured?(req: Request): string | undefined;
+}

@@ -1,0 +1,53 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { startIdentityHost, type IdentityHost } from '../../helpers/identity-host.js';
+
+let host: IdentityHost | undefined;
+afterEach(async () => {
+  await host?.close();
+  host = undefined;
+});
+
+const types = (h: IdentityHost) => h.audit.events.map((e) => (e.type === 'ended' ? `ended:${e.cause}` : e.type));
+/** What the session store holds for every session (the truth, whatever a request was shown). */
+const stored = (h: IdentityHost) =>
+  new Promise<any[]>((resolve, reject) => h.sessionStore.all!((err: unknown, all: any) => (err ? reject(err) : resolve(Object.values(all ?? {})))));
+
+describe("sessionKeyIdentity('userId')", () => {
+  it('while acting, reads of req.session.userId see the subject; the store keeps the actor; exit gives the actor back', async () => {
+    host = await startIdentityHost({ signIn: 'session-key' });
+    const admin = await host.signIn('avery');
+    expect((await admin.start(2 as unknown as string)).status).toBe(200);
+    const me = (await admin.get('/me')).json;
+    expect(me.me).toMatchObject({ id: 2, username: 'ashley' });
+    expect(me.onBehalf.actor).toEqual({ id: 1, name: 'Avery Admin' });
+    expect((await admin.post('/notes', { text: 'x' })).json.owner).toBe(2);
+    expect(host.notes).toEqual([{ owner: 2, text: 'x' }]);
+    expect((await stored(host)).map((s) => s.userId)).toEqual([1]);
+    expect((await admin.stop()).status).toBe(200);
+    expect((await admin.get('/me')).json.me).toMatchObject({ id: 1 });
+  });
+
+  it('a host that signs in by writing the key while acting ends the impersonation first (relogin), never a mix', async () => {
+    host = await startIdentityHost({ signIn: 'session-key' });
+    const admin = await host.signIn('avery');
+    await admin.start('2');
+    expect((await admin.post('/switch', { username: 'bob' })).status).toBe(200);
+    expect(types(host)).toEqual(['started', 'action', 'ended:relogin']);
+    const me = (await admin.get('/me')).json;
+    expect(me.me).toMatchObject({ id: 3 });
+    expect(me.onBehalf).toEqual({ active: false, userId: '3' });
+  });
+
+  it('a regenerate for a new sign-in while acting ends it as relogin; a destroy as logout; neither request has an outcome after its end', async () => {
+    host = await startIdentityHost({ signIn: 'session-key' });
+    const admin = await host.signIn('avery');
+    await admin.start('2');
+    await host.signIn('avery', admin);
+    expect(types(host)).toEqual(['started', 'action', 'ended:relogin']);
+    expect((await admin.get('/me')).json.me).toMatchObject({ id: 1 });
+    await admin.start('2');
+    expect((await admin.post('/logout')).status).toBe(200);
+    expect(types(host)).toEqual(['started', 'action', 'ended:relogin', 'started', 'action', 'ended:logout']);
+    expect((await admin.get('/me')).json.me).toBeNull();
+  });
+});
