@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { postgresBin, postmasterPid } from './helpers/postgres.js';
 import { runDirPrefix } from './helpers/redis.js';
 
 /** Fail loudly, never skip, when a service the tests need is missing. */
@@ -14,6 +15,7 @@ export default function setup() {
   check('redis-server', ['--version'], 'redis-server');
   check('chromium', ['--version'], 'chromium');
   check('firefox-esr', ['--version'], 'firefox-esr');
+  try { postgresBin(); } catch { missing.push('initdb (apt-get install -y postgresql)'); }
   if (missing.length) throw new Error(`Tests need: ${missing.join(', ')}. Install them, or run .ci/run which does.`);
 
   // A test worker that dies can't stop its redis-server: do it here, with its temp dir.
@@ -24,7 +26,9 @@ export default function setup() {
       if (!name.startsWith(prefix)) continue;
       const dir = join(tmpdir(), name);
       try {
-        process.kill(Number(readFileSync(join(dir, 'redis.pid'), 'utf8')), 'SIGKILL');
+        // A PostgreSQL data dir (SIGQUIT: the postmaster ends its backends too), else a Redis one.
+        if (existsSync(join(dir, 'data', 'postmaster.pid'))) process.kill(postmasterPid(dir), 'SIGQUIT');
+        else process.kill(Number(readFileSync(join(dir, 'redis.pid'), 'utf8')), 'SIGKILL');
       } catch {
         // Already stopped.
       }

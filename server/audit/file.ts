@@ -1,21 +1,20 @@
 import { mkdir, open, readdir, unlink, writeFile, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
-import type { KeyObject } from 'node:crypto';
-import { auditEventSchema, type AuditEvent } from '../../shared/index.js';
-import type { AuditPage, AuditQuery, AuditSink } from './types.js';
+import type { AuditEvent } from '../../shared/index.js';
 import { AuditError, unavailable } from './errors.js';
 import {
   decodeLine, encodeLine, fileName, FORMAT, FORMAT_VERSION, GENESIS, parseFileName, signCheckpoint,
   type CheckpointEntry, type CheckpointReason,
 } from './format.js';
-import { ed25519Key } from './keys.js';
+import { groupCommit, seqCursor, type ChainedAuditSink, type ChainedSinkHooks } from './group-commit.js';
+import { ed25519Key, type CheckpointSigning } from './keys.js';
 import { readLines } from './lines.js';
 import { matches } from './memory.js';
 import { takeLock } from './lock.js';
 import { readFirstLine, readTail } from './tail.js';
 
 /** Options of {@link fileAudit}. */
-export interface FileAuditOptions {
+export interface FileAuditOptions extends ChainedSinkHooks {
   /** Directory of the log files (created if missing). Give `dir` or `path`. */
   dir?: string;
   /** Shortcut for `dir` + `prefix`: `logs/audit.jsonl` writes `logs/audit-000001-YYYYMMDD.jsonl`, … */
@@ -31,13 +30,7 @@ export interface FileAuditOptions {
    * Signed checkpoints (Ed25519). Without them the chain still catches edits, deletions and
    * reordering, but not records cut off the end. Default: none (a warning at start-up).
    */
-  checkpoint?: {
-    /** Ed25519 private key, PEM or KeyObject, from the host's configuration (not the log directory). */
-    privateKey: string | Buffer | KeyObject;
-    /** Write a checkpoint after this many events. Default 1000. */
-    everyEvents?: number;
-    /** ... and at least this often while events arrive (ms). Default 60 000. */
-    everyMs?: number;
+  checkpoint?: CheckpointSigning & {
     /** Copy of every checkpoint, kept apart from the logs. Default `<dir>/<prefix>.checkpoints.jsonl`. */
     path?: string;
   };
@@ -48,17 +41,9 @@ export interface FileAuditOptions {
     /** Start a new file on the first write of each UTC day. Default true. */
     daily?: boolean;
   };
-  /** Where start-up notes (recovery of a torn line, unsigned log) go. Default `console.warn`. */
-  warn?: (message: string) => void;
-  /** Clock, for tests. Default `Date.now`. */
-  now?: () => number;
 }
 
-export interface FileAudit extends AuditSink {
-  query(filter: AuditQuery): Promise<AuditPage>;
-  /** Write a closing checkpoint and release the files. Writes after it reject. */
-  close(): Promise<void>;
-}
+export type FileAudit = ChainedAuditSink;
 
 interface Active {
   n: number;
@@ -67,12 +52,6 @@ interface Active {
   /** Bytes known to be on disk (everything after is an unacknowledged batch). */
   size: number;
   day: string;
-}
-
-interface Pending {
-  event: AuditEvent;
-  resolve: () => void;
-  reject: (e: unknown) => void;
 }
 
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
@@ -106,18 +85,8 @@ export function fileAudit(options: FileAuditOptions): FileAudit {
   let head = GENESIS;
   let sinceCheckpoint = 0;
   let lastCheckpointAt = now();
-  let checkpointWanted = false;
-  let queue: Pending[] = [];
-  let pumping: Promise<void> | undefined;
-  let closed = false;
   let release: (() => Promise<void>) | undefined;
 
-  const timer = signer
-    ? setInterval(() => {
-        if (sinceCheckpoint > 0 && now() - lastCheckpointAt >= everyMs) { checkpointWanted = true; pump(); }
-      }, Math.min(everyMs, 1000))
-    : undefined;
-  timer?.unref();
 
   async function listFiles(): Promise<Array<{ n: number; path: string }>> {
     let names: string[];
@@ -192,7 +161,7 @@ export function fileAudit(options: FileAuditOptions): FileAudit {
     head = line.hash;
     // After a crash there is no closing checkpoint: sign what is there with the next batch.
     sinceCheckpoint = line.kind === 'checkpoint' ? 0 : 1;
-    checkpointWanted = signer !== undefined && line.kind !== 'checkpoint';
+    if (signer && line.kind !== 'checkpoint') batches.checkpoint();
     return line;
   }
 
@@ -302,50 +271,21 @@ export function fileAudit(options: FileAuditOptions): FileAudit {
     await createFile(a.n + 1, head);
   }
 
-  async function drain() {
-    while (queue.length || checkpointWanted) {
-      const batch = queue;
-      queue = [];
-      const wantCheckpoint = checkpointWanted;
-      checkpointWanted = false;
-      try {
-        await ensureOpen();
-        await rotateIfDue();
-        await commit(batch.map((p) => p.event), wantCheckpoint ? 'interval' : undefined);
-        for (const p of batch) p.resolve();
-      } catch (e) {
-        const err = unavailable('the audit event could not be written to disk', e);
-        for (const p of batch) p.reject(err);
-        if (!batch.length) warn(`onbehalf audit: ${err.message}`);
-      }
-    }
-  }
-
-  function pump(): Promise<void> {
-    pumping ??= drain().finally(() => {
-      pumping = undefined;
-      // A write may have queued after the loop's last look but before this ran.
-      if (queue.length) void pump();
-    });
-    return pumping;
-  }
+  const batches = groupCommit(async (events, checkpointWanted) => {
+    await ensureOpen();
+    await rotateIfDue();
+    await commit(events, checkpointWanted ? 'interval' : undefined);
+  }, (e) => unavailable('the audit event could not be written to disk', e), warn, signer && {
+    everyMs,
+    due: () => sinceCheckpoint > 0 && now() - lastCheckpointAt >= everyMs,
+  });
 
   return {
-    write(event) {
-      if (closed) return Promise.reject(new AuditError('AUDIT_UNAVAILABLE', 'the audit log is closed'));
-      const parsed = auditEventSchema.safeParse(event);
-      if (!parsed.success) return Promise.reject(new AuditError('AUDIT_UNAVAILABLE', `not a valid audit event: ${parsed.error.message}`));
-      return new Promise<void>((resolve, reject) => {
-        queue.push({ event: parsed.data, resolve, reject });
-        pump();
-      });
-    },
+    write: (event) => batches.write(event),
 
     /** Events in chain order. The cursor is the seq to continue from. */
     async query(q) {
-      const from = q.cursor === undefined ? 0 : Number(q.cursor);
-      if (!Number.isSafeInteger(from) || from < 0) throw new AuditError('BAD_REQUEST', 'Unknown cursor.');
-      const limit = q.limit ?? 100;
+      const { from, limit } = seqCursor(q);
       try {
         await ensureOpen();
         const list = await listFiles();
@@ -374,10 +314,7 @@ export function fileAudit(options: FileAuditOptions): FileAudit {
     },
 
     async close() {
-      if (closed) return;
-      closed = true;
-      if (timer) clearInterval(timer);
-      while (pumping) await pumping;
+      if (!(await batches.close())) return;
       try {
         if (active && signer && sinceCheckpoint > 0) await commit([], 'close');
       } finally {

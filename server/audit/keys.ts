@@ -7,3 +7,13 @@ export function ed25519Key(key: string | Buffer | KeyObject, type: 'private' | '
   if (type === 'public' && k.type === 'private') k = createPublicKey(k);
   return k;
 }
+
+/** Signed checkpoints (Ed25519): the key, and how often a sink signs its chain. */
+export interface CheckpointSigning {
+  /** Ed25519 private key, PEM or KeyObject, from the host's configuration (never where the log is kept). */
+  privateKey: string | Buffer | KeyObject;
+  /** Write a checkpoint after this many events. Default 1000. */
+  everyEvents?: number;
+  /** ... and at least this often while events arrive (ms). Default 60 000. */
+  everyMs?: number;
+}

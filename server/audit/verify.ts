@@ -1,8 +1,8 @@
 import type { KeyObject } from 'node:crypto';
 import { auditEventSchema } from '../../shared/index.js';
-import { checkSignature, decodeCheckpointEntry, decodeLine, GENESIS, LineError } from './format.js';
+import { checkSignature, decodeCheckpointEntry, decodeLine, GENESIS, LineError, type AuditLine } from './format.js';
 import { ed25519Key } from './keys.js';
-import { readLines } from './lines.js';
+import { readLines, type RawLine } from './lines.js';
 import { isCheckpointFile, sortLogFiles, totalSize } from './read.js';
 
 export interface VerifyOptions {
@@ -40,30 +40,38 @@ class Bad extends Error {
   constructor(readonly problem: VerifyProblem) { super(problem.message); }
 }
 
+/** One stretch of the chain as stored: a log file, or the rows of a database table. */
+export interface ChainPart<L extends RawLine = RawLine> {
+  /** Its name in problems (a path, a table). */
+  file: string;
+  lines: AsyncIterable<L>;
+}
+
+/** What the stored record besides its own text must agree with; a message when it does not. */
+export type LineCheck<L extends RawLine = RawLine> = (line: AuditLine, raw: L) => string | undefined;
+
 /**
- * Verify log files (any order; `*.checkpoints.jsonl` paths are read as checkpoint files):
- * every line's own hash, its link to the line before (across files, from the genesis header of
- * file 1), consecutive seq numbers, every checkpoint's Ed25519 signature, and that every
- * checkpoint in the checkpoint file is present in the logs (so records cut off the end are seen).
- * Stops at the first bad line.
+ * Verify a chain, whatever stores it: every line's own hash, its link to the line before (across
+ * parts, from the genesis header of file 1), consecutive seq numbers, every checkpoint's Ed25519
+ * signature, and that every checkpoint in the copies kept apart (`checkpoints`) is present in the
+ * chain (so records cut off the end are seen). Stops at the first bad line.
  */
-export async function verifyAuditFiles(paths: string[], options: VerifyOptions = {}): Promise<VerifyResult> {
+export async function verifyChain<L extends RawLine>(
+  parts: Iterable<ChainPart<L>> | AsyncIterable<ChainPart<L>>,
+  checkpoints: ChainPart[],
+  options: { publicKey?: VerifyOptions['publicKey']; check?: LineCheck<L>; copies?: string } = {},
+): Promise<VerifyResult> {
   const key = options.publicKey === undefined ? undefined : ed25519Key(options.publicKey, 'public');
-  const cpFiles = paths.filter(isCheckpointFile);
-  const logs = await sortLogFiles(paths.filter((p) => !isCheckpointFile(p)));
-  const total = await totalSize(paths);
-  let done = 0;
-  const onBytes = (n: number) => { done += n; options.onProgress?.(done, total); };
-  const result: VerifyResult = { ok: true, files: logs.length, events: 0, checkpoints: 0, unsignedTail: 0, warnings: [] };
+  const result: VerifyResult = { ok: true, files: 0, events: 0, checkpoints: 0, unsignedTail: 0, warnings: [] };
   const inline = new Map<number, string>();
   try {
-    if (!logs.length) throw new Bad({ file: '', line: 0, message: 'no log files given' });
     let prev: string | undefined;
     let lastFileN = 0;
-    for (const file of logs) {
+    for await (const { file, lines: source } of parts) {
+      result.files += 1;
       const fail = (line: number, message: string): never => { throw new Bad({ file, line, message }); };
       let lines = 0;
-      for await (const raw of readLines(file, { onBytes })) {
+      for await (const raw of source) {
         lines = raw.line;
         if (!raw.complete) fail(raw.line, 'the file is cut mid-line (its last line is incomplete)');
         let line;
@@ -90,6 +98,8 @@ export async function verifyAuditFiles(paths: string[], options: VerifyOptions =
         if (prev !== undefined && line.prev !== prev) {
           fail(raw.line, 'does not link to the line before it (a line was removed, inserted, moved or edited)');
         }
+        const disagrees = options.check?.(line, raw);
+        if (disagrees) fail(raw.line, disagrees);
         if (line.kind === 'event') {
           if (!auditEventSchema.safeParse(line.event).success) fail(raw.line, 'not a valid audit event');
           result.events += 1;
@@ -108,8 +118,9 @@ export async function verifyAuditFiles(paths: string[], options: VerifyOptions =
       }
       if (lines === 0) fail(1, 'the file is empty');
     }
-    for (const file of cpFiles) {
-      for await (const raw of readLines(file, { onBytes })) {
+    if (!result.files) throw new Bad({ file: '', line: 0, message: 'no log files given' });
+    for (const { file, lines } of checkpoints) {
+      for await (const raw of lines) {
         const fail = (message: string): never => { throw new Bad({ file, line: raw.line, message }); };
         if (!raw.complete) fail('the checkpoint file is cut mid-line');
         let cp;
@@ -126,8 +137,21 @@ export async function verifyAuditFiles(paths: string[], options: VerifyOptions =
     return { ...result, ok: false, problem: e.problem };
   }
   if (!key) result.warnings.push('no public key given: checkpoint signatures were not checked');
-  if (!cpFiles.length) result.warnings.push('no checkpoint file given: records cut off the end of the log (with their checkpoints) cannot be detected');
+  if (!checkpoints.length) result.warnings.push(`no ${options.copies ?? 'checkpoint file'} given: records cut off the end of the log (with their checkpoints) cannot be detected`);
   if (!result.checkpoints) result.warnings.push('the log has no signed checkpoints');
   if (result.unsignedTail) result.warnings.push(`${result.unsignedTail} event(s) after the last checkpoint are not yet covered by one (normal while the log is being written)`);
   return result;
+}
+
+/**
+ * Verify log files (any order; `*.checkpoints.jsonl` paths are read as checkpoint files) with
+ * {@link verifyChain}.
+ */
+export async function verifyAuditFiles(paths: string[], options: VerifyOptions = {}): Promise<VerifyResult> {
+  const logs = await sortLogFiles(paths.filter((p) => !isCheckpointFile(p)));
+  const total = await totalSize(paths);
+  let done = 0;
+  const onBytes = (n: number) => { done += n; options.onProgress?.(done, total); };
+  const read = (file: string): ChainPart => ({ file, lines: readLines(file, { onBytes }) });
+  return verifyChain(logs.map(read), paths.filter(isCheckpointFile).map(read), { publicKey: options.publicKey });
 }

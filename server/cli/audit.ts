@@ -18,14 +18,26 @@ async function out(s: string) {
   if (!process.stdout.write(s)) await once(process.stdout, 'drain');
 }
 
+/** The PostgreSQL module, loaded only for `--pg` so that the file commands need no `pg` driver. */
+async function postgres() {
+  try {
+    return await import('../postgres/index.js');
+  } catch (e) {
+    throw new UsageError(`--pg needs the pg driver (npm install pg): ${(e as Error).message}`);
+  }
+}
+
+const PG_OPTIONS = { pg: { type: 'string' }, table: { type: 'string' } } as const;
+
 async function verify(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { 'public-key': { type: 'string' } } });
-  if (!positionals.length) throw new UsageError('verify needs log files (and the .checkpoints.jsonl file)');
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { 'public-key': { type: 'string' }, ...PG_OPTIONS } });
+  if (!positionals.length && !values.pg) throw new UsageError('verify needs log files (and the .checkpoints.jsonl file), or --pg <url>');
+  if (positionals.length && values.pg) throw new UsageError('verify takes log files or --pg <url>, not both');
+  const publicKey = values['public-key'] === undefined ? undefined : readFileSync(values['public-key']);
   const bar = progressBar('verifying');
-  const result = await verifyAuditFiles(positionals, {
-    publicKey: values['public-key'] === undefined ? undefined : readFileSync(values['public-key']),
-    onProgress: bar.update,
-  });
+  const result = values.pg
+    ? await (await postgres()).verifyPgAudit({ connectionString: values.pg, table: values.table }, { publicKey })
+    : await verifyAuditFiles(positionals, { publicKey, onProgress: bar.update });
   bar.done();
   if (!result.ok) {
     const p = result.problem!;
@@ -33,7 +45,8 @@ async function verify(args: string[]): Promise<number> {
     return 1;
   }
   for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`);
-  process.stdout.write(`OK ${result.files} file(s), ${result.events} events, ${result.checkpoints} signed checkpoints, chain intact through record #${result.lastSeq}\n`);
+  const where = values.pg ? `${values.table ?? 'onbehalf_audit'} in PostgreSQL` : `${result.files} file(s)`;
+  process.stdout.write(`OK ${where}, ${result.events} events, ${result.checkpoints} signed checkpoints, chain intact through record #${result.lastSeq}\n`);
   return 0;
 }
 
@@ -47,8 +60,16 @@ async function exportCmd(args: string[]): Promise<number> {
       subject: { type: 'string' },
       type: { type: 'string' },
       session: { type: 'string' },
+      out: { type: 'string' },
+      ...PG_OPTIONS,
     },
   });
+  if (values.pg) {
+    if (values.format !== 'chain' || !values.out) throw new UsageError('export --pg <url> takes --format chain --out <dir>');
+    const files = await (await postgres()).exportPgChain({ connectionString: values.pg, table: values.table }, values.out);
+    process.stdout.write(`${files.join('\n')}\n`);
+    return 0;
+  }
   if (values.format !== 'jsonl' && values.format !== 'csv') throw new UsageError('--format must be jsonl or csv');
   if (values.type !== undefined && !(AUDIT_TYPES as readonly string[]).includes(values.type)) throw new UsageError(`--type must be one of ${AUDIT_TYPES.join(', ')}`);
   if (!positionals.length) throw new UsageError('export needs log files');
@@ -127,7 +148,13 @@ export const USAGE = `usage:
   onbehalf audit verify <files…> [--public-key key.pem]
       Check the hash chain, the signed checkpoints, and (given <prefix>.checkpoints.jsonl)
       that nothing was cut off the end. Exit 0 when intact, 1 with the first bad line.
+  onbehalf audit verify --pg <url> [--table onbehalf_audit] [--public-key key.pem]
+      The same checks on the chain in PostgreSQL, with <table>_checkpoints as the copy, and that
+      every row's indexed columns agree with its record.
   onbehalf audit export <files…> [--format jsonl|csv] [--actor id] [--subject id] [--type t] [--session id]
+  onbehalf audit export --pg <url> [--table onbehalf_audit] --format chain --out <dir>
+      Write the chain as log files (audit-000001-….jsonl and audit.checkpoints.jsonl): verify
+      gives on them what it gives on the database.
   onbehalf audit tail [-f] [-n 10] <file>
 `;
 
