@@ -10,6 +10,8 @@ import { startResponseSchema, statusResponseSchema, stopResponseSchema, usersRes
 export * from './protocol.js';
 export * from './errors.js';
 export { hasControlCharacters, isSafeLocalPath } from './text.js';
+/** The subject's side: access history, grants and requests, and the notice's wording. */
+export * from './subject.js';
 
 /**
  * A failure: the server's error code (see the error-code reference), `NETWORK` when the host

@@ -1,4 +1,5 @@
 import type { Request } from 'express';
+import { attribution } from 'onbehalf';
 import { html, type Html } from './html.js';
 import { formatNumber, formatTime } from './format.js';
 
@@ -14,6 +15,8 @@ export interface Person {
 export interface Attribution {
   by: Person;
   onBehalfBy?: Person;
+  /** The audit `action` record of the write, when made on someone's behalf (to join the row to the audit). */
+  actionId?: string;
 }
 
 export type ActivityKind = 'check-in' | 'edit' | 'close' | 'reopen' | 'comment';
@@ -48,12 +51,11 @@ export function activityFeed(): ActivityFeed {
   };
 }
 
-/** The attribution of a change made by this request: the effective user, and the actor while acting. */
+/** The attribution of a change made by this request, from onbehalf's `attribution()`: the author, and the actor while acting. */
 export function attributionOf(req: Request, name: (id: string) => string): Attribution {
-  const ctx = req.onBehalf;
-  if (ctx?.active) return { by: { id: String(ctx.subject.id), name: ctx.subject.name }, onBehalfBy: { id: String(ctx.actor.id), name: ctx.actor.name } };
-  const id = ctx?.userId ?? '';
-  return { by: { id, name: name(id) } };
+  const a = attribution(req);
+  const id = a ? String(a.authorId) : '';
+  return { by: { id, name: name(id) }, ...(a?.onBehalfBy && { onBehalfBy: { id: String(a.onBehalfBy.id), name: a.onBehalfBy.name }, actionId: a.actionId }) };
 }
 
 /** "by Avery Admin on behalf of Ashley", when the change was made on someone's behalf. */

@@ -5,13 +5,15 @@ import helmet from 'helmet';
 import type { Store as RateLimitStore } from 'express-rate-limit';
 import { fileAudit, type FileAudit } from 'onbehalf/audit';
 import { redisUnavailableHandler } from 'onbehalf/redis';
-import { onBehalf, type ImpersonationStore, type OnBehalf, type UserDirectory } from 'onbehalf';
+import { onBehalf, type ImpersonationStore, type OnBehalf, type SubjectStore, type UserDirectory } from 'onbehalf';
 import { assets } from './assets.js';
 import { authRoutes, requireSignIn, viewerOf } from './auth.js';
 import type { DemoDeps } from './deps.js';
 import { activityPage } from './pages/activity.js';
 import { adminAuditPage } from './pages/admin-audit.js';
 import { adminUsersPages, DEMO_REASON_RULES } from './pages/admin-users.js';
+import { approvalsPage } from './pages/approvals.js';
+import { myAccessPage } from './pages/my-access.js';
 import { loginPage } from './pages/login.js';
 import { myOkrsPage } from './pages/my-okrs.js';
 import { okrPages } from './pages/okr.js';
@@ -30,6 +32,8 @@ export interface DemoAppOptions {
   sessionStore?: Store;
   /** Impersonation state. Default: onbehalf's `memoryStore()`. */
   impersonationStore?: ImpersonationStore;
+  /** The subject's side (notices, history, grants, approvals). Default: onbehalf's `memorySubjectStore()`. */
+  subjectStore?: SubjectStore;
   /** The start rate limit's counters. Default: in memory. */
   rateLimitStore?: RateLimitStore;
   /** `Secure` session cookie (needs HTTPS). Default false. */
@@ -77,6 +81,14 @@ export function createDemoApp(options: DemoAppOptions): DemoApp {
     // W4 from the OKR model (P10). An id the model doesn't know is refused (fail closed).
     hasPrivateObjectives: (id) => (state.user(String(id)) ? state.model.hasPrivateObjectives(String(id)) : true),
     reason: DEMO_REASON_RULES,
+    // The subject's side: notices and history on (the default); consent for users who ask for it,
+    // four-eyes for the protected ones (flags in the seed).
+    subject: {
+      store: options.subjectStore,
+      historyPage: '/account/access',
+      consent: ({ target }) => state.user(String(target.id))?.requiresConsent === true,
+      approval: ({ target }) => state.user(String(target.id))?.fourEyes === true,
+    },
     landingPath: '/',
     authSessionKeys: ['userId'],
     warn,
@@ -114,13 +126,13 @@ export function createDemoApp(options: DemoAppOptions): DemoApp {
     if (!v) throw new DemoError('NOT_SIGNED_IN', 'Sign in first.');
     return v;
   };
-  const deps: DemoDeps = { state, audit, now, viewer };
+  const deps: DemoDeps = { state, audit, ob, now, viewer };
 
   app.use(assets());
   app.use(loginPage(deps));
   app.use(authRoutes(state, ob));
   app.use(requireSignIn(state));
-  app.use(myOkrsPage(deps), okrPages(deps), teamPages(deps), activityPage(deps), adminUsersPages(deps), adminAuditPage(deps));
+  app.use(myOkrsPage(deps), okrPages(deps), teamPages(deps), activityPage(deps), adminUsersPages(deps), adminAuditPage(deps), myAccessPage(deps), approvalsPage(deps));
   app.use(() => {
     throw new DemoError('NOT_FOUND', 'There is no page here.');
   });

@@ -46,6 +46,7 @@ export function viewerOf(req: Request, state: DemoState): Viewer | undefined {
     acting: req.onBehalf?.active === true,
     canImpersonate: user.active && (user.permissions ?? []).includes('impersonate'),
     canAudit: user.active && (user.permissions ?? []).includes('audit:read'),
+    canApprove: user.active && (user.permissions ?? []).includes('impersonate:approve'),
     csrfToken: csrf.generateToken(req),
   };
 }

@@ -11,10 +11,12 @@ export interface Viewer {
   canImpersonate: boolean;
   /** Holds `audit:read` (Admin › Audit). */
   canAudit: boolean;
+  /** Holds `impersonate:approve` (Admin › Approvals: four-eyes). */
+  canApprove: boolean;
   csrfToken: string;
 }
 
-export type NavKey = 'okrs' | 'teams' | 'activity' | 'users' | 'audit';
+export type NavKey = 'okrs' | 'teams' | 'activity' | 'users' | 'audit' | 'approvals' | 'access';
 
 export interface Shell {
   title: string;
@@ -35,7 +37,7 @@ function nav(v: Viewer, active: NavKey | undefined) {
     html`<a href="${href}"${key === active ? raw(' aria-current="page"') : ''}>${label}</a>`;
   return html`<nav aria-label="Main">
     ${link('okrs', '/', 'My OKRs')}${link('teams', '/teams', 'Teams')}${link('activity', '/activity', 'Activity')}
-    ${v.canImpersonate ? link('users', '/admin/users', 'Admin › Users') : ''}${v.canAudit ? link('audit', '/admin/audit', 'Admin › Audit') : ''}
+    ${v.canImpersonate ? link('users', '/admin/users', 'Admin › Users') : ''}${v.canAudit ? link('audit', '/admin/audit', 'Admin › Audit') : ''}${v.canApprove ? link('approvals', '/admin/approvals', 'Admin › Approvals') : ''}
   </nav>`;
 }
 
@@ -43,6 +45,7 @@ function account(v: Viewer) {
   return html`<div class="account">
     <span class="avatar" aria-hidden="true">${initials(v.name)}</span>
     <span class="account-name" data-testid="signed-in-as">${v.name}</span>
+    ${v.acting ? '' : html`<a class="link-button" href="/account/access" data-testid="my-access">My access</a>`}
     <form method="post" action="/logout"><input type="hidden" name="_csrf" value="${v.csrfToken}"><button class="link-button" type="submit">Sign out</button></form>
   </div>`;
 }

@@ -1,14 +1,16 @@
 import type { Store as RateLimitStore } from 'express-rate-limit';
 import type { Store } from 'express-session';
 import { createClient } from 'redis';
-import type { ImpersonationStore } from 'onbehalf';
-import { redisRateLimitStore, redisSessionStore, redisStore } from 'onbehalf/redis';
+import type { ImpersonationStore, SubjectStore } from 'onbehalf';
+import { redisRateLimitStore, redisSessionStore, redisStore, redisSubjectStore } from 'onbehalf/redis';
 
 export interface RedisBackends {
   /** express-session store (connect-redis 9, with a time limit on every call). */
   sessionStore: Store;
   /** onbehalf's impersonation state, shared by every instance. */
   store: ImpersonationStore;
+  /** Notices, access history, grants and requests, seen by every instance. */
+  subjectStore: SubjectStore;
   /** The start rate limit, counted across every instance. */
   rateLimitStore: RateLimitStore;
   close(): Promise<void>;
@@ -31,6 +33,7 @@ export async function redisBackends(url: string, warn: (m: string) => void): Pro
   return {
     sessionStore: redisSessionStore({ client, prefix: 'demo:sess:' }),
     store: redisStore({ client }),
+    subjectStore: redisSubjectStore({ client }),
     rateLimitStore: redisRateLimitStore(client),
     close: async () => {
       await client.close();

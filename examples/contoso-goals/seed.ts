@@ -11,6 +11,10 @@ export interface DemoUser extends User, Omit<DirectoryUser, 'id'> {
   role: string;
   /** What signing in as them (or working on their behalf) demonstrates. */
   shows: string;
+  /** Support may work on their behalf only with their consent (a live grant): the demo's consent policy. */
+  requiresConsent?: boolean;
+  /** Working on their behalf needs a second admin's approval: the demo's four-eyes policy. */
+  fourEyes?: boolean;
 }
 
 /** A key result's or initiative's measure. Objectives show the mean progress of their key results. */
@@ -61,14 +65,14 @@ export function demoSeed(): DemoSeed {
       shows: 'A second admin: nobody can work on behalf of someone who may impersonate.',
     },
     {
-      id: 'audrey', name: 'Audrey Auditor', email: 'audrey@contoso.test', active: true, permissions: ['audit:read'], privilege: 0,
-      role: 'Auditor (reads the audit)',
-      shows: 'Admin › Audit without the right to work on behalf; protected as a target.',
+      id: 'audrey', name: 'Audrey Auditor', email: 'audrey@contoso.test', active: true, permissions: ['audit:read', 'impersonate:approve'], privilege: 0,
+      role: 'Auditor (reads the audit, approves four-eyes requests)',
+      shows: 'Admin › Audit and Admin › Approvals without the right to work on behalf; protected as a target.',
     },
     {
-      id: 'olivia', name: 'Olivia Owner', email: 'olivia@contoso.test', active: true, privilege: 20,
-      role: 'Org owner, top of the manager chain',
-      shows: 'Org owners may check in on and edit every public OKR, but do not see private ones.',
+      id: 'olivia', name: 'Olivia Owner', email: 'olivia@contoso.test', active: true, privilege: 20, fourEyes: true,
+      role: 'Org owner, top of the manager chain (four-eyes: a second admin approves)',
+      shows: 'Org owners may check in on and edit every public OKR, but do not see private ones. Working on her behalf needs Audrey’s approval.',
     },
     {
       id: 'morgan', name: 'Morgan Manager', email: 'morgan@contoso.test', active: true, privilege: 10, managerId: 'olivia',
@@ -86,9 +90,9 @@ export function demoSeed(): DemoSeed {
       shows: 'The user to work on behalf of: owns an objective and key results; edit grant on Ben’s key result.',
     },
     {
-      id: 'ben', name: 'Ben Member', email: 'ben@contoso.test', active: true, managerId: 'morgan',
-      role: 'Member of Sales EMEA',
-      shows: 'Check-in owner on Ashley’s key result (may check in, not edit).',
+      id: 'ben', name: 'Ben Member', email: 'ben@contoso.test', active: true, managerId: 'morgan', requiresConsent: true,
+      role: 'Member of Sales EMEA (support needs his consent)',
+      shows: 'Check-in owner on Ashley’s key result (may check in, not edit). Support works on his behalf only once he grants access (My access).',
     },
     {
       id: 'chris', name: 'Chris Delegate', email: 'chris@contoso.test', active: true, managerId: 'taylor',

@@ -7,7 +7,7 @@ import { guarded, guardedDirectory } from './guarded.js';
 import { lifecycle, expiryCause } from './lifecycle.js';
 import { identityHint, resolveOptions, startupWarnings } from './options.js';
 import { installRequestContext } from './request-context.js';
-import { subjectSide } from '../subject/index.js';
+import { subjectSide, type SubjectSide } from '../subject/index.js';
 import { apiRouter } from './routes.js';
 import { idKey } from '../identity/ids.js';
 import type { OnBehalfEvents, OnBehalfOptions, UserId } from './types.js';
@@ -29,6 +29,10 @@ export interface OnBehalf extends RequestHandler {
   sweep(): Promise<number>;
   /** Listen to `started`, `ended`, `denied` (e.g. notify the subject). */
   on<K extends keyof OnBehalfEvents>(event: K, listener: OnBehalfEvents[K]): OnBehalf;
+  /** What a user may see of access to their account (as `GET {basePath}/me/access` answers), for the host's own pages. */
+  access: SubjectSide['access'];
+  /** Four-eyes requests waiting for a second admin's decision. */
+  approvals: SubjectSide['approvals'];
   /** Resolves once the access-history entries of sessions ended so far are written (and their notify hooks ran). */
   settled(): Promise<void>;
   /** Stop the sweep timer and release what the store holds open (the Redis store's cache connection). */
@@ -111,6 +115,8 @@ export function onBehalf(options: OnBehalfOptions): OnBehalf {
   };
   ob.sweep = sweep;
   ob.settled = subject.settled;
+  ob.access = subject.access;
+  ob.approvals = subject.approvals;
   ob.on = (event, listener) => {
     life.events.on(event, listener as (...a: unknown[]) => void);
     return ob;

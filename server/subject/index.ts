@@ -1,5 +1,5 @@
 import type { Request, RequestHandler, Router } from 'express';
-import type { AuditEvent } from '../../shared/index.js';
+import type { AccessEntry, AccessRequest, AuditEvent, Grant } from '../../shared/index.js';
 import type { CsrfProtection } from '../impersonation/csrf.js';
 import { OnBehalfError } from '../impersonation/errors.js';
 import type { Lifecycle } from '../impersonation/lifecycle.js';
@@ -30,6 +30,10 @@ export interface SubjectSide {
   router: Router;
   /** Run at start once every other rule allowed it: consent, then four-eyes. Throws the typed refusal. */
   beforeStart(req: Request, actor: DirectoryUser, target: DirectoryUser, reason: string, ticket: string | undefined): Promise<StartPermit>;
+  /** What the subject may see of access to their account: sessions (newest first), live grants, consent requests waiting for them. */
+  access(userId: string): Promise<{ sessions: AccessEntry[]; grants: Grant[]; requests: AccessRequest[] }>;
+  /** Four-eyes requests waiting for a second admin. */
+  approvals(): Promise<AccessRequest[]>;
   /** The subject's notices on their own pages (part of `ob.banner()`). */
   notices: RequestHandler;
   /** Resolves once every access entry being written is written. */
@@ -42,8 +46,20 @@ export function subjectSide(o: ResolvedOptions, life: Lifecycle, csrf: CsrfProte
   const history = accessHistory(o, s, life);
   const grants = consent(o, s, life);
   const fourEyes = approval(o, s, life);
+  async function access(userId: string) {
+    const now = o.now();
+    const [sessions, live, requests] = await Promise.all([
+      history.list(userId),
+      s.store.listGrants(userId, now),
+      s.store.listRequests({ subjectId: userId, kind: 'consent' }, now),
+    ]);
+    return { sessions, grants: live, requests: requests.filter((r) => r.status === 'pending') };
+  }
+  const approvals = async () => (await s.store.listRequests({ kind: 'approval' }, o.now())).filter((r) => r.status === 'pending');
   return {
-    router: subjectRouter(o, s, csrf, { history, consent: grants, approval: fourEyes }),
+    router: subjectRouter(o, s, csrf, { history, consent: grants, approval: fourEyes, access, approvals }),
+    access,
+    approvals,
     async beforeStart(req, actor, target, reason, ticket) {
       const input = { actor, target, req };
       const permit: StartPermit = { audit: {} };

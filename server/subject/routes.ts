@@ -1,6 +1,6 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { z } from 'zod';
-import { consentApprovalSchema, consentRequestSchema, ELIGIBILITY_MESSAGES, grantRequestSchema, type IneligibleCode } from '../../shared/index.js';
+import { type AccessEntry, type AccessRequest, type Grant, consentApprovalSchema, consentRequestSchema, ELIGIBILITY_MESSAGES, grantRequestSchema, type IneligibleCode } from '../../shared/index.js';
 import type { CsrfProtection } from '../impersonation/csrf.js';
 import { actorRefusal, targetRefusal } from '../impersonation/eligibility.js';
 import { isForm, OnBehalfError, refererPath, sendError } from '../impersonation/errors.js';
@@ -15,6 +15,8 @@ export interface SubjectParts {
   history: AccessHistory;
   consent: Consent;
   approval: Approval;
+  access(userId: string): Promise<{ sessions: AccessEntry[]; grants: Grant[]; requests: AccessRequest[] }>;
+  approvals(): Promise<AccessRequest[]>;
 }
 
 /** A success: JSON for API clients, back to the page for a no-JS form post. */
@@ -63,14 +65,8 @@ export function subjectRouter(o: ResolvedOptions, s: ResolvedSubjectOptions, csr
     '/me/access',
     wrap(async (req, res) => {
       const user = await me(req);
-      const now = o.now();
-      const [sessions, grants, requests] = await Promise.all([
-        history.list(String(user.id)),
-        s.store.listGrants(String(user.id), now),
-        s.store.listRequests({ subjectId: String(user.id), kind: 'consent' }, now).then((rs) => rs.filter((r) => r.status === 'pending')),
-      ]);
       // consentRequired: whether this deployment asks for consent at all (the policy decides per target at start).
-      res.json({ sessions, grants, requests, consentRequired: s.consentOn });
+      res.json({ ...(await parts.access(String(user.id))), consentRequired: s.consentOn });
     }),
   );
 
@@ -152,8 +148,7 @@ export function subjectRouter(o: ResolvedOptions, s: ResolvedSubjectOptions, csr
     wrap(async (req, res) => {
       const user = await me(req);
       if (!approval.mayApprove(user)) throw new OnBehalfError('NOT_ALLOWED', 'This needs the approval permission.');
-      const pending = await s.store.listRequests({ kind: 'approval' }, o.now());
-      res.json({ requests: pending.filter((r) => r.status === 'pending') });
+      res.json({ requests: await parts.approvals() });
     }),
   );
 

@@ -82,6 +82,13 @@ function confirmStep(v: Viewer, u: DemoUser, r: WorkRequest): Html {
       <dt>Time limit</dt><dd>30 minutes, or 10 minutes without activity</dd>
     </dl>
     <div class="notice warn" style="margin-top:16px">A yellow banner stays at the bottom of every page while you act. Use its <strong>Exit</strong> button to come back to your own account.</div>
+    ${u.requiresConsent
+      ? html`<div class="notice info" data-testid="consent-note">${u.name} asked to be consulted: you can start only while he or she grants support access.
+          <form method="post" action="/onbehalf/consent-requests" style="margin-top:8px"><input type="hidden" name="_csrf" value="${v.csrfToken}"><input type="hidden" name="userId" value="${u.id}"><input type="hidden" name="reason" value="${r.reason}">${r.ticket ? html`<input type="hidden" name="ticket" value="${r.ticket}">` : ''}<button class="btn btn-secondary btn-small" type="submit">Ask ${u.name} for consent</button></form></div>`
+      : ''}
+    ${u.fourEyes
+      ? html`<div class="notice info" data-testid="four-eyes-note">${u.name} is protected: starting sends a request to a second admin (Admin › Approvals). Once it is approved, confirm here again to start.</div>`
+      : ''}
     <form method="post" action="/onbehalf/start" class="actions">
       <input type="hidden" name="_csrf" value="${v.csrfToken}">
       <input type="hidden" name="userId" value="${u.id}">
