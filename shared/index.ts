@@ -4,3 +4,4 @@ export * from './protocol.js';
 export * from './banner.js';
 export * from './text.js';
 export * from './subject.js';
+export * from './tokens.js';

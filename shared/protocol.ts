@@ -179,5 +179,7 @@ export const auditEventSchema = z.object({
   approver: personSchema.optional(),
   /** consent-granted: when the grant ends, epoch ms. */
   until: z.number().optional(),
+  /** action: the `jti` of the access token the write was made with, on an API service ("onbehalf/tokens"). */
+  tokenId: z.string().optional(),
 });
 export type AuditEvent = z.infer<typeof auditEventSchema>;

@@ -32,7 +32,8 @@ export function normalizePath(path: string): string {
 /** Whether a path must be refused while acting (`blockedWhileActing` and onbehalf's admin API). Status and Exit never are. */
 export function blockedPaths(o: ResolvedOptions): (path: string) => boolean {
   const api = normalizePath(o.basePath);
-  const open = new Set(['status', 'start', 'stop', 'banner.js'].map((p) => `${api}/${p}`));
+  // With tokens, the token exchange (for the acting session itself) and the public keys are open too.
+  const open = new Set(['status', 'start', 'stop', 'banner.js', ...(o.tokens ? ['token', 'jwks.json'] : [])].map((p) => `${api}/${p}`));
   const strings = o.blockedWhileActing.filter((r): r is string => typeof r === 'string').map(normalizePath);
   const patterns = o.blockedWhileActing.filter((r): r is RegExp => r instanceof RegExp);
   const under = (p: string, prefix: string) => p === prefix || p.startsWith(prefix === '/' ? prefix : `${prefix}/`);

@@ -41,10 +41,12 @@ const TOUCH_EVERY_MS = 1_000;
 export function resolveIdentity(o: ResolvedOptions, life: Lifecycle): RequestHandler {
   // Paths computed once: this runs on every request.
   const apiPrefix = `${o.basePath}/`;
-  const route = { status: `${apiPrefix}status`, start: `${apiPrefix}start`, stop: `${apiPrefix}stop` };
+  const route = { status: `${apiPrefix}status`, start: `${apiPrefix}start`, stop: `${apiPrefix}stop`, token: `${apiPrefix}token` };
   const lower = (r: string) => r.toLowerCase();
   const open = { start: lower(route.start), stop: lower(route.stop) };
   const blocked = blockedPaths(o);
+  // A token only ever carries the session's own rights: read-only sessions get read-only tokens.
+  const allowedWhenReadOnly = (path: string) => path === route.stop || (o.tokens !== undefined && path === route.token);
 
   /** Why this live record can't serve this request, if it can't (synchronous with a synchronous directory). */
   function endCause(req: Request, r: ImpersonationRecord, signedIn: UserId | undefined): Maybe<{ cause: EndCause | null; subject?: DirectoryUser }> {
@@ -235,7 +237,7 @@ export function resolveIdentity(o: ResolvedOptions, life: Lifecycle): RequestHan
       if (blocked(req.path)) {
         return respondError(req, res, 'BLOCKED_WHILE_ACTING', 'This page is not available while working on behalf of a user.');
       }
-      if (r.readOnly && !isSafeMethod(req.method) && req.path !== route.stop) {
+      if (r.readOnly && !isSafeMethod(req.method) && !allowedWhenReadOnly(req.path)) {
         return respondError(req, res, 'READ_ONLY', 'This session is read-only: changes are refused.');
       }
       const now = o.now();

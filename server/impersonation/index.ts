@@ -10,7 +10,8 @@ import { installRequestContext } from './request-context.js';
 import { subjectSide, type SubjectSide } from '../subject/index.js';
 import { apiRouter } from './routes.js';
 import { idKey } from '../identity/ids.js';
-import type { OnBehalfEvents, OnBehalfOptions, UserId } from './types.js';
+import { OnBehalfError } from './errors.js';
+import type { IssuedActingToken, OnBehalfEvents, OnBehalfOptions, UserId } from './types.js';
 
 export type { OnBehalfOptions } from './types.js';
 
@@ -35,6 +36,12 @@ export interface OnBehalf extends RequestHandler {
   approvals: SubjectSide['approvals'];
   /** Resolves once the access-history entries of sessions ended so far are written (and their notify hooks ran). */
   settled(): Promise<void>;
+  /**
+   * For a server-to-server call made while handling an acting request: an access token for that
+   * session and `audience` (needs the `tokens` option). Rejects with `NOT_ACTING`,
+   * `INVALID_AUDIENCE` or `EXPIRED` when none may be issued.
+   */
+  token(req: Request, audience: string): Promise<IssuedActingToken>;
   /** Stop the sweep timer and release what the store holds open (the Redis store's cache connection). */
   close(): Promise<void>;
 }
@@ -117,6 +124,12 @@ export function onBehalf(options: OnBehalfOptions): OnBehalf {
   ob.settled = subject.settled;
   ob.access = subject.access;
   ob.approvals = subject.approvals;
+  ob.token = async (req, audience) => {
+    if (!o.tokens) throw new TypeError('onBehalf: token() needs the `tokens` option (actingTokens() from "onbehalf/tokens").');
+    const ctx = req.onBehalf;
+    if (!ctx?.active) throw new OnBehalfError('NOT_ACTING', 'Tokens are only issued while working on behalf of a user.');
+    return o.tokens.issue(ctx, { audience, req });
+  };
   ob.on = (event, listener) => {
     life.events.on(event, listener as (...a: unknown[]) => void);
     return ob;

@@ -14,9 +14,9 @@ export const DEFAULT_BLOCKED_WHILE_ACTING = [
 
 /** Options with every default filled in. */
 export type ResolvedOptions = Required<
-  Omit<OnBehalfOptions, 'canImpersonate' | 'canBeImpersonated' | 'hasPrivateObjectives' | 'stepUp' | 'on' | 'reason' | 'rateLimit' | 'okr' | 'subject' | 'identity' | 'currentUser'>
+  Omit<OnBehalfOptions, 'canImpersonate' | 'canBeImpersonated' | 'hasPrivateObjectives' | 'stepUp' | 'on' | 'reason' | 'rateLimit' | 'okr' | 'subject' | 'identity' | 'currentUser' | 'tokens'>
 > &
-  Pick<OnBehalfOptions, 'canImpersonate' | 'canBeImpersonated' | 'hasPrivateObjectives' | 'stepUp' | 'on' | 'subject'> & {
+  Pick<OnBehalfOptions, 'canImpersonate' | 'canBeImpersonated' | 'hasPrivateObjectives' | 'stepUp' | 'on' | 'subject' | 'tokens'> & {
     reason: ReasonRules;
     /** The `identity` option, or `currentUser` as a read-only adapter. */
     identity: IdentityAdapter;

@@ -19,6 +19,7 @@ import { isForm, OnBehalfError, refererPath, respondError, wantsPage } from './e
 import { expiryCause, type Lifecycle } from './lifecycle.js';
 import type { ResolvedOptions } from './options.js';
 import { authData, enterActing, leaveActing, signInEnds } from './session.js';
+import { tokenRoutes } from './token-routes.js';
 import type { DirectoryUser, ImpersonationRecord, UserId } from './types.js';
 import type { SubjectSide } from '../subject/index.js';
 
@@ -280,6 +281,8 @@ export function apiRouter(o: ResolvedOptions, life: Lifecycle, csrf: CsrfProtect
     }),
   );
 
+  if (o.tokens) router.use(tokenRoutes(o.tokens, csrf, o.now));
+
   router.get(
     '/sessions',
     wrap(async (req, res) => {
@@ -307,7 +310,7 @@ export function apiRouter(o: ResolvedOptions, life: Lifecycle, csrf: CsrfProtect
   router.use(auditRouter({ sink: o.audit, canRead: (req) => holdsAuditPermission(req).then(() => true, () => false) }));
 
   // GET on start/stop is refused: they change state (django-hijack, laravel-impersonate's flaw).
-  for (const path of ['/start', '/stop', '/sessions/:id/revoke']) {
+  for (const path of ['/start', '/stop', '/sessions/:id/revoke', ...(o.tokens ? ['/token'] : [])]) {
     router.all(path, (req, res) => {
       res.set('Allow', 'POST');
       respondError(req, res, 'METHOD_NOT_ALLOWED', 'Use POST.');

@@ -101,8 +101,54 @@ export interface Acting {
   startedAt: number;
   expiresAt: number;
   readOnly: boolean;
+  /** Set only by the token verifier ("onbehalf/tokens"): the token this request was served with. */
+  token?: ActingTokenInfo;
 }
 export type OnBehalfContext = NotActing | Acting;
+
+/** RFC 8693 §4.1 `act` claim: the current actor, with prior actors nested in `act`. */
+export interface ActClaim {
+  sub: string;
+  name?: string;
+  email?: string;
+  act?: ActClaim;
+}
+
+/** What a verified acting token said beyond the session (`req.onBehalf.token` on an API service). */
+export interface ActingTokenInfo {
+  /** The token's `jti`. */
+  id: string;
+  /** The token's `aud`: this service. */
+  audience: string;
+  /** When the token itself expires, epoch ms (no later than the session's `expiresAt`). */
+  expiresAt: number;
+  /** The whole `act` chain: `act.sub` is the actor; nested entries are prior actors the host named. */
+  act: ActClaim;
+}
+
+/** A token `ActingTokenIssuer.issue()` signed. */
+export interface IssuedActingToken {
+  /** The compact JWT. */
+  token: string;
+  /** Its `jti`. */
+  id: string;
+  /** Its `exp`, epoch ms. */
+  expiresAt: number;
+}
+
+/**
+ * Issues access tokens for acting sessions (`actingTokens()` from "onbehalf/tokens"). With it,
+ * `onBehalf({ tokens })` serves `POST {basePath}/token` (RFC 8693 token exchange) and
+ * `GET {basePath}/jwks.json`.
+ */
+export interface ActingTokenIssuer {
+  /** The audiences a token may be issued for: any other is refused with `INVALID_AUDIENCE`. */
+  readonly audiences: readonly string[];
+  /** Sign a token for this acting request, for one of `audiences`. */
+  issue(session: Acting, input: { audience: string; req?: Request }): Promise<IssuedActingToken>;
+  /** The public keys that verify its tokens (a JWK Set), as `{basePath}/jwks.json` publishes it. */
+  readonly jwks: { keys: readonly object[] };
+}
 
 declare module 'express-session' {
   interface SessionData {
@@ -208,6 +254,11 @@ export interface OnBehalfOptions {
    * '/account/security', '/account/api-keys', '/oauth', '/oauth2', '/openid', '/connect', '/saml', '/sso']`.
    */
   blockedWhileActing?: Array<string | RegExp>;
+  /**
+   * Access tokens for SPAs and APIs while acting: `actingTokens({ issuer, audiences, keys })` from
+   * "onbehalf/tokens". Adds `POST {basePath}/token` and `GET {basePath}/jwks.json`. Default: none.
+   */
+  tokens?: ActingTokenIssuer;
   /** Mount point of the HTTP API. Default `'/onbehalf'`. */
   basePath?: string;
   /**
