@@ -47,7 +47,8 @@ export function startServers(redisUrl?: string, nodeOptions: string[] = []): Pro
   });
 }
 
-const cpu = (child: ChildProcess) =>
+/** The server process's CPU time so far (µs), over IPC. */
+export const cpu = (child: ChildProcess) =>
   new Promise<number>((resolve) => {
     const on = (m: { type: string; micros: number }) => {
       if (m.type !== 'cpu') return;
@@ -75,7 +76,7 @@ export async function load(child: ChildProcess, t: ServerTarget, seconds: number
   return { rps: r.requests.average, cpuUsPerReq: requests ? (after - before) / requests : 0, errors: r.errors + r.non2xx };
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** The host app a row is compared with: the one on the same session store. */
 const baselineOf = (t: ServerTarget, targets: ServerTarget[]) => targets.find((h) => h.variant === 'host' && h.store === baselineColumn(t.store))!;

@@ -12,6 +12,7 @@ import { hostOverheadSvg } from './chart.js';
 import { runExtensionBench } from './extension.js';
 import { runHostBench } from './host.js';
 import { runOkrBench } from './okr.js';
+import { runTokenBench } from './tokens.js';
 
 const quick = process.argv.includes('--quick');
 const out = (name: string) => fileURLToPath(new URL(name, import.meta.url));
@@ -60,7 +61,21 @@ try {
     'keystroke → results incl. 200 ms debounce (ms)': extension.pickerKeystrokeToResultsMs,
   });
 
-  const results = { date: new Date().toISOString(), machine, quick, host, okr, audit, extension };
+  console.log('5. Acting tokens: verifyActingTokens() in front of a minimal API handler (autocannon, 10 connections, one process, ratios round by round)');
+  const tokens = await runTokenBench({ quick, redisUrl: redis.url });
+  console.table(
+    tokens.map((r) => ({
+      variant: r.variant,
+      'req/s (median)': Math.round(r.rps),
+      'CPU µs/req': r.cpuUsPerReq.toFixed(0),
+      'throughput vs handler': pct(r.vsHandler),
+      spread: `${pct(r.vsHandlerMin)}–${pct(r.vsHandlerMax)}`,
+      'CPU vs handler': pct(r.cpuVsHandler),
+      errors: r.errors,
+    })),
+  );
+
+  const results = { date: new Date().toISOString(), machine, quick, host, okr, audit, extension, tokens };
   // A quick run must not overwrite the committed full figures.
   writeFileSync(out(quick ? 'results.local.json' : 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   if (!quick) writeFileSync(out('../docs/img/bench-host.svg'), hostOverheadSvg(host, `${results.date.slice(0, 10)} · ${machine}`));

@@ -5,10 +5,12 @@
  */
 import { errorBodySchema } from './errors.js';
 import { startResponseSchema, statusResponseSchema, stopResponseSchema, usersResponseSchema, type Candidate, type StatusResponse } from './protocol.js';
+import { TOKEN_EXCHANGE_GRANT, tokenResponseSchema } from './tokens.js';
 
 /** The protocol itself: the schemas both sides validate with, the error codes and their statuses. */
 export * from './protocol.js';
 export * from './errors.js';
+export * from './tokens.js';
 export { hasControlCharacters, isSafeLocalPath } from './text.js';
 /** The subject's side: access history, grants and requests, and the notice's wording. */
 export * from './subject.js';
@@ -36,7 +38,18 @@ export interface OnBehalfClientOptions {
   origin?: string;
   /** The fetch to call. Default: the global `fetch`. The extension passes the page's own. */
   fetch?: typeof fetch;
+  /** Clock, for tests. Default `Date.now`. */
+  now?: () => number;
 }
+
+/** An access token held by the client, with when it expires (epoch ms, by this client's clock). */
+export interface HeldToken {
+  token: string;
+  expiresAt: number;
+}
+
+/** A fresh token is fetched when the held one has less than this left (or a fifth of its lifetime, if shorter). */
+const REFRESH_AHEAD_MS = 30_000;
 
 /** What `start()` takes: the fields of `POST {basePath}/start`. */
 export interface StartInput {
@@ -58,6 +71,7 @@ type Schema<T> = { safeParse(v: unknown): { success: true; data: T } | { success
 export function onBehalfClient(options: OnBehalfClientOptions = {}) {
   const basePath = options.basePath ?? '/onbehalf';
   const doFetch: typeof fetch = options.fetch ?? ((input, init) => fetch(input, init));
+  const now = options.now ?? Date.now;
   let csrfToken: string | undefined;
 
   function url(path: string): string {
@@ -112,6 +126,54 @@ export function onBehalfClient(options: OnBehalfClientOptions = {}) {
     return s;
   }
 
+  /** `POST {basePath}/token`: an RFC 8693 token exchange for the acting session; `NOT_ACTING` or `EXPIRED` once it is over. */
+  async function token(audience: string): Promise<HeldToken> {
+    const issuedAt = now();
+    const res = parse(tokenResponseSchema, await post('/token', { grant_type: TOKEN_EXCHANGE_GRANT, audience }));
+    return { token: res.access_token, expiresAt: issuedAt + res.expires_in * 1000 };
+  }
+
+  /**
+   * An access token for `audience`, kept and refreshed when needed: `get()` answers the held token
+   * while it has life left and asks the app for a new one only when called near its end (never on
+   * a timer, so an SPA left alone lets the session's idle limit run). `fetch()` calls an API with
+   * it and, if the API says it expired, once more with a fresh one.
+   */
+  function tokenFor(audience: string) {
+    let held: (HeldToken & { refreshAt: number }) | undefined;
+    let pending: Promise<HeldToken & { refreshAt: number }> | undefined;
+    const fresh = () =>
+      (pending ??= token(audience)
+        .then((t) => ({ ...t, refreshAt: t.expiresAt - Math.min(REFRESH_AHEAD_MS, (t.expiresAt - now()) / 5) }))
+        .finally(() => (pending = undefined)));
+    async function get(): Promise<string> {
+      if (held && now() < held.refreshAt) return held.token;
+      held = undefined;
+      held = await fresh();
+      return held.token;
+    }
+    return {
+      get,
+      /** Forget the held token (e.g. after Exit). */
+      clear() {
+        held = undefined;
+      },
+      async fetch(input: string | URL, init: RequestInit = {}): Promise<Response> {
+        const send = async () => {
+          const headers = new Headers(init.headers);
+          headers.set('Authorization', `Bearer ${await get()}`);
+          return doFetch(input, { ...init, headers });
+        };
+        const res = await send();
+        if (res.status !== 401) return res;
+        const body: unknown = await res.clone().json().catch(() => undefined);
+        if (errorBodySchema.safeParse(body).data?.error.code !== 'TOKEN_EXPIRED') return res;
+        held = undefined;
+        return send();
+      },
+    };
+  }
+
   return {
     status,
     /** `GET {basePath}/users`: users matching `q`, each with whether the signed-in admin may act for them and why not. */
@@ -131,6 +193,8 @@ export function onBehalfClient(options: OnBehalfClientOptions = {}) {
       csrfToken = res.csrfToken ?? csrfToken;
       return res;
     },
+    token,
+    tokenFor,
   };
 }
 export type OnBehalfClient = ReturnType<typeof onBehalfClient>;

@@ -30,6 +30,9 @@ describe('npm run bench -- --quick', () => {
     expect(results.okr.pageRecords.checksPerSec).toBeGreaterThan(0);
     expect(results.audit.map((a: { writers: number }) => a.writers)).toEqual([1, 16, 256]);
     expect(results.extension.bannerVisibleAfterDomContentLoadedMs.median).toBeGreaterThan(0);
+    expect(results.tokens.map((r: { variant: string }) => r.variant)).toEqual(['API handler alone', 'verify (remembered token)', 'verify (signature every request)']);
+    // A 401 would mean the verifier refused the bench's token: measuring a refusal, not a verification.
+    for (const r of results.tokens) expect(r.errors, r.variant).toBe(0);
 
     for (const [p, text] of committed) expect(readFileSync(file(p), 'utf8'), `${p} was overwritten by a quick run`).toBe(text);
   }, 300_000);

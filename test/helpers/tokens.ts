@@ -1,4 +1,5 @@
 import express from 'express';
+import { afterEach } from 'vitest';
 import { generateKeyPairSync } from 'node:crypto';
 import type { Server } from 'node:http';
 import { memoryAudit } from '../../server/index.js';
@@ -80,4 +81,13 @@ export async function startApi(options: Partial<VerifyActingTokensOptions> & Pic
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** Registers an afterEach that closes what the test `add`ed, last first (the API before the host it fetches keys from). */
+export function closeAfterEach() {
+  const open: Array<{ close(): Promise<void> }> = [];
+  afterEach(async () => {
+    for (const o of open.splice(0).reverse()) await o.close();
+  });
+  return <T extends { close(): Promise<void> }>(thing: T): T => (open.push(thing), thing);
 }

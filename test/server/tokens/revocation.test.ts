@@ -1,20 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { createClient, type RedisClientType } from 'redis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisStore } from '../../../server/redis/index.js';
 import { actingTokens, TOKEN_EXCHANGE_GRANT } from '../../../server/tokens/index.js';
 import { startHost, type TestHost } from '../../helpers/host.js';
 import { startRedis, type RedisProcess } from '../../helpers/redis.js';
-import { API_AUDIENCE, ISSUER, startApi, testKey, type TestApi } from '../../helpers/tokens.js';
+import { API_AUDIENCE, closeAfterEach, ISSUER, startApi, testKey, type TestApi } from '../../helpers/tokens.js';
 
 let redis: RedisProcess;
 const clients: RedisClientType[] = [];
-const owned: Array<{ close(): Promise<void> }> = [];
+const owned = closeAfterEach();
 beforeAll(async () => {
   redis = await startRedis();
-});
-afterEach(async () => {
-  for (const o of owned.splice(0).reverse()) await o.close();
 });
 afterAll(async () => {
   await Promise.all(clients.map((c) => c.quit().catch(() => undefined)));
@@ -37,11 +34,11 @@ async function deployment(hostOptions: Parameters<typeof startHost>[0] = {}, { a
   const prefix = `t${randomUUID().slice(0, 8)}:`;
   const hostStore = redisStore({ client: await connect(), prefix });
   const host: TestHost = await startHost({ store: hostStore, tokens: actingTokens({ issuer: ISSUER, audiences: [API_AUDIENCE], keys: [testKey('k1')], ttlSeconds }), ...hostOptions });
-  owned.push(host);
+  owned(host);
   const apiStore = apiSessions === 'redis' ? redisStore({ client: await connect(), prefix, cacheTtlMs: 60_000, warn: () => undefined }) : false;
-  if (apiStore) owned.push(apiStore);
+  if (apiStore) owned(apiStore);
   const api: TestApi = await startApi({ jwks: `${host.url}/onbehalf/jwks.json`, sessions: apiStore, clockToleranceSeconds: 0 });
-  owned.push(api);
+  owned(api);
   const admin = await host.signIn('avery');
   expect((await admin.start('ashley')).status).toBe(200);
   const token = (await admin.post('/onbehalf/token', { grant_type: TOKEN_EXCHANGE_GRANT, audience: API_AUDIENCE })).json.access_token as string;
