@@ -49,6 +49,7 @@ async function bundleSpa(): Promise<string> {
     write: false,
     format: 'esm',
     target: 'es2022',
+    minify: true,
     alias: { 'onbehalf/client': resolve(root, 'shared/client.ts') },
     logLevel: 'silent',
   });
