@@ -54,7 +54,7 @@ export function createNotesApi(o: NotesApiOptions): { app: Express; notes: Note[
     const ctx = acting(req);
     const text = typeof req.body?.text === 'string' ? req.body.text.trim().slice(0, 500) : '';
     if (!text) return res.status(400).json({ error: { code: 'BAD_REQUEST', message: 'A note needs text.' } });
-    const note: Note = { id: notes.length + 1, text, owner: ctx.userId, writtenBy: ctx.actor.id };
+    const note: Note = { id: notes.length + 1, text, owner: ctx.userId, writtenBy: String(ctx.actor.id) };
     notes.push(note);
     res.status(201).json(note);
   });
