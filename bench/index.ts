@@ -7,7 +7,7 @@ import { cpus, totalmem } from 'node:os';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { startRedis } from '../test/helpers/redis.js';
-import { runAuditBench } from './audit.js';
+import { runAuditBench, runSharedAuditBench } from './audit.js';
 import { hostOverheadSvg } from './chart.js';
 import { runExtensionBench } from './extension.js';
 import { runHostBench } from './host.js';
@@ -52,6 +52,9 @@ try {
   console.log("3. Audit (fsync'd events through group commit)");
   const audit = await runAuditBench({ quick });
   console.table(audit);
+  console.log('   the same beside pgAudit, one instance and 4 (a throwaway PostgreSQL), each chain verified after its round');
+  const auditShared = await runSharedAuditBench({ quick, file: audit });
+  console.table(auditShared.map(({ sink, instances, writers, eventsPerSecond, p50Ms, p99Ms, verified }) => ({ sink, instances, writers, 'events/s': eventsPerSecond, 'p50 ms': p50Ms, 'p99 ms': p99Ms, verified })));
 
   console.log('4. Extension (headless Chromium)');
   const extension = await runExtensionBench({ quick });
@@ -75,7 +78,7 @@ try {
     })),
   );
 
-  const results = { date: new Date().toISOString(), machine, quick, host, okr, audit, extension, tokens };
+  const results = { date: new Date().toISOString(), machine, quick, host, okr, audit, auditShared, extension, tokens };
   // A quick run must not overwrite the committed full figures.
   writeFileSync(out(quick ? 'results.local.json' : 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   if (!quick) writeFileSync(out('../docs/img/bench-host.svg'), hostOverheadSvg(host, `${results.date.slice(0, 10)} · ${machine}`));

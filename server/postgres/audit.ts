@@ -115,13 +115,18 @@ export function pgAudit(options: PgAuditOptions): PgAudit {
   /** Run `work` in one transaction on one connection; a connection that failed is thrown away. */
   async function transaction<T>(work: (c: pg.PoolClient) => Promise<T>): Promise<T> {
     const c = await pool.connect();
+    // A connection lost mid-transaction is an 'error' event too; the query rejects with it anyway.
+    const ignore = () => {};
+    c.on('error', ignore);
     try {
       await c.query(`BEGIN; SET LOCAL synchronous_commit = on; SET LOCAL lock_timeout = ${timeoutMs}; SET LOCAL statement_timeout = ${timeoutMs}; SET LOCAL idle_in_transaction_session_timeout = ${timeoutMs}`);
       const out = await work(c);
       await c.query('COMMIT');
+      c.off('error', ignore);
       c.release();
       return out;
     } catch (e) {
+      c.off('error', ignore);
       c.release(true);
       throw e;
     }

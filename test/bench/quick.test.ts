@@ -29,6 +29,8 @@ describe('npm run bench -- --quick', () => {
     }
     expect(results.okr.pageRecords.checksPerSec).toBeGreaterThan(0);
     expect(results.audit.map((a: { writers: number }) => a.writers)).toEqual([1, 16, 256]);
+    const shared = results.auditShared.map((a: { sink: string; instances: number; writers: number; verified: boolean }) => `${a.sink} ×${a.instances} ${a.writers} ${a.verified}`);
+    expect(shared).toEqual(['file', 'postgres', 'postgres'].flatMap((s, i) => [1, 16, 256].map((w) => `${s} ×${i === 2 ? 4 : 1} ${w} true`)));
     expect(results.extension.bannerVisibleAfterDomContentLoadedMs.median).toBeGreaterThan(0);
     expect(results.tokens.map((r: { variant: string }) => r.variant)).toEqual(['API handler alone', 'verify (remembered token)', 'verify (signature every request)']);
     // A 401 would mean the verifier refused the bench's token: measuring a refusal, not a verification.
