@@ -22,7 +22,7 @@ export const BANNER_SCRIPT = `(() => {
   const time = banner.querySelector('[data-expires-at]');
   const expiresAt = Number(time.getAttribute('data-expires-at'));
   const form = banner.querySelector('form');
-  const token = form.querySelector('input[name="_csrf"]');
+  const token = form.querySelector('input[name="_onbehalf_csrf"]');
   const two = (n) => String(n).padStart(2, '0');
   let ended = false;
 

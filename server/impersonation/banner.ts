@@ -11,7 +11,7 @@ import type { Acting } from './types.js';
  * escaped. It goes first in `<body>` (its Exit is the first Tab stop of the page) and is drawn
  * fixed at the bottom; its script (`{basePath}/banner.js`) keeps it live.
  */
-export function renderBanner(o: ResolvedOptions, ctx: Acting, csrfToken: string, now: number): string {
+export function renderBanner(o: ResolvedOptions, ctx: Acting, csrfFields: string, now: number): string {
   const c = BANNER.colors;
   const name = ctx.subject.name;
   return (
@@ -21,7 +21,7 @@ export function renderBanner(o: ResolvedOptions, ctx: Acting, csrfToken: string,
     `style="position:fixed;left:0;right:0;bottom:0;z-index:2147483647;background:${c.background};color:${c.text};` +
     `font:14px/1.4 system-ui,sans-serif;padding:10px 16px;display:flex;gap:16px;align-items:center;flex-wrap:wrap;box-shadow:0 -2px 8px rgba(0,0,0,.25)">` +
     `<form method="post" action="${escapeHtml(o.basePath)}/stop" style="margin:0;order:2">` +
-    `<input type="hidden" name="_csrf" value="${escapeHtml(csrfToken)}">` +
+    csrfFields +
     `<button type="submit" id="onbehalf-exit" style="background:${c.button};color:${c.buttonText};border:0;border-radius:6px;padding:8px 18px;font:inherit;font-weight:600;cursor:pointer">${escapeHtml(BANNER.exitLabel)}</button>` +
     `</form>` +
     `<div data-text role="alert" style="flex:1;min-width:240px;order:1"><strong>${escapeHtml(BANNER.title(name))}</strong><br>` +
@@ -54,7 +54,7 @@ export function bannerMiddleware(o: ResolvedOptions, csrf: CsrfProtection): Requ
     }
     injectIntoHtml(res, () => {
       res.setHeader('Cache-Control', 'no-store');
-      return { start: renderBanner(o, ctx, csrf.token(req), o.now()), end: SPACER };
+      return { start: renderBanner(o, ctx, csrf.fields(req), o.now()), end: SPACER };
     });
     next();
   };

@@ -1,6 +1,7 @@
 import { csrfSync } from 'csrf-sync';
 import type { NextFunction, Request, Response } from 'express';
 import { isForm, respondError } from './errors.js';
+import { escapeHtml } from './html.js';
 import type { ResolvedOptions } from './options.js';
 
 /**
@@ -19,12 +20,33 @@ export function isSameOrigin(req: Request, trustedOrigins: readonly string[] = [
   return trustedOrigins.includes(origin) || origin === `${req.protocol}://${req.get('host')}`;
 }
 
-/** The CSRF token a request carries: header `X-CSRF-Token`, or form field `_csrf`. */
+/**
+ * The CSRF token a request carries: onbehalf's own header `X-OnBehalf-CSRF` or form field
+ * `_onbehalf_csrf` first (so a host CSRF middleware that reads `X-CSRF-Token` / `_csrf` can check
+ * its own token in the same request), else header `X-CSRF-Token`, or form field `_csrf`.
+ */
 export function csrfTokenFromRequest(req: Request): string | undefined {
+  const body = req.body as Record<string, unknown> | undefined;
+  const own = req.get('x-onbehalf-csrf') ?? body?._onbehalf_csrf;
+  if (typeof own === 'string' && own) return own;
   const header = req.get('x-csrf-token');
   if (header) return header;
-  const body = req.body as Record<string, unknown> | undefined;
   return typeof body?._csrf === 'string' ? body._csrf : undefined;
+}
+
+/**
+ * The host's own CSRF token for this request, when a CSRF middleware of the host (csurf,
+ * csrf-csrf, csrf-sync, lusca: they all set `req.csrfToken()`) ran before onbehalf.
+ */
+export function hostCsrfToken(req: Request): string | undefined {
+  const make = (req as { csrfToken?: unknown }).csrfToken;
+  if (typeof make !== 'function') return undefined;
+  try {
+    const token: unknown = make.call(req);
+    return typeof token === 'string' ? token : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -45,9 +67,18 @@ export const csrfSyncOptions = { getTokenFromRequest: csrfTokenFromRequest, size
  */
 export function csrfProtection(o: ResolvedOptions) {
   const sync = csrfSync(csrfSyncOptions);
+  const token = (req: Request) => sync.generateToken(req);
   return {
     /** The session's token, created on first use. */
-    token: (req: Request) => sync.generateToken(req),
+    token,
+    /**
+     * Hidden fields for a form that posts to onbehalf: its own token, and in `_csrf` the host's
+     * token when the host's CSRF middleware runs first (it checks `_csrf`), else onbehalf's again.
+     */
+    fields(req: Request): string {
+      const own = escapeHtml(token(req));
+      return `<input type="hidden" name="_onbehalf_csrf" value="${own}"><input type="hidden" name="_csrf" value="${escapeHtml(hostCsrfToken(req) ?? token(req))}">`;
+    },
     /** A fresh token (after the session id rotated). */
     renew: (req: Request) => sync.generateToken(req, true),
     check(req: Request, res: Response, next: NextFunction) {

@@ -24,6 +24,13 @@ export interface OnBehalf extends RequestHandler {
   banner(): RequestHandler;
   /** End sessions by id, actor or subject (audited as `revoked`); returns how many ended. */
   revoke(filter: { sessionId?: string; actorId?: UserId; subjectId?: UserId }): Promise<number>;
+  /**
+   * onbehalf's CSRF token for this session, for a host's own server-rendered form or fetch that
+   * posts to onbehalf (send it as `_onbehalf_csrf` or `X-OnBehalf-CSRF`).
+   */
+  csrfToken(req: Request): string;
+  /** The hidden fields a host form posting to onbehalf needs (its token, and the host's own in `_csrf`). */
+  csrfFields(req: Request): string;
   /** Call from the host's logout before destroying its session: ends an impersonation too (audited as `logout`). */
   logout(req: Request): Promise<void>;
   /** End expired sessions nobody is using now (runs on a timer too). */
@@ -99,12 +106,25 @@ export function onBehalf(options: OnBehalfOptions): OnBehalf {
   const timer = o.sweepIntervalMs > 0 ? setInterval(() => void sweep().catch(() => undefined), o.sweepIntervalMs) : undefined;
   timer?.unref();
 
+  let checkedCsrfOrder = false;
+  /** A host CSRF middleware before onbehalf checks onbehalf's own posts too: say so once. */
+  function csrfOrderCheck(req: Request) {
+    if (req.method === 'GET' || req.method === 'HEAD' || typeof (req as { csrfToken?: unknown }).csrfToken !== 'function') return;
+    checkedCsrfOrder = true;
+    o.warn(
+      "the host's CSRF middleware runs before onBehalf(): onbehalf's page and banner send its token too, but the extension's requests will be refused by it; mount onBehalf() before your CSRF middleware (docs/recipes.md#csrf).",
+    );
+  }
+
   const ob = ((req, res, next) => {
     if (!checkedFirstRequest) firstRequestChecks(req);
     // The host's own requests go straight on; only the API's need a continuation.
     if (!ownPath(req.path)) return identity(req, res, next);
+    if (!checkedCsrfOrder) csrfOrderCheck(req);
     identity(req, res, (err?: unknown) => (err ? next(err) : api(req, res, next)));
   }) as OnBehalf;
+  ob.csrfToken = (req) => csrf.token(req);
+  ob.csrfFields = (req) => csrf.fields(req);
   ob.banner = () => {
     const acting = bannerMiddleware(o, csrf);
     // Not acting: the signed-in user's own notices of sessions on their account, in the same slot.

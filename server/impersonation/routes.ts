@@ -11,6 +11,7 @@ import {
   type ErrorCode,
 } from '../../shared/index.js';
 import { auditRouter } from '../audit/router.js';
+import { adminPage } from './admin-page.js';
 import { BANNER_SCRIPT } from './banner-script.js';
 import { idKey, numericAlternative } from '../identity/ids.js';
 import type { CsrfProtection } from './csrf.js';
@@ -304,6 +305,7 @@ export function apiRouter(o: ResolvedOptions, life: Lifecycle, csrf: CsrfProtect
   );
 
   // The subject's side: access history, notices, grants, requests, approvals.
+  router.use(adminPage(o, csrf, { allowedActor, lookUp }));
   router.use(subject.router);
 
   // The auditors' API: query, export, session view (needs a sink with query()).
