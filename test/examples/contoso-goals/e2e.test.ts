@@ -140,3 +140,102 @@ describe('the demo in real Chromium', () => {
     await page.browserContext().close();
   }, 120_000);
 });
+
+/** Admin › Users › Work on behalf of `id`: the reason, then the confirm step (not yet started). */
+async function confirmStep(page: Page, id: string, reason: string) {
+  await page.goto(`${d.url}/admin/users/${id}/work-on-behalf`);
+  await page.waitForSelector(`[data-eligibility-for="${id}"][data-eligible="true"]`);
+  await page.type('textarea[name=reason]', reason);
+  await clickAndWait(page, `button[data-requires-eligible="${id}"]`);
+  await page.waitForSelector('[data-testid=confirm]');
+}
+const startFromConfirm = (page: Page) => clickAndWait(page, '[data-testid=confirm] form[action="/onbehalf/start"] button[type=submit]');
+
+describe('the subject’s side in real Chromium', () => {
+  it('Ashley sees Avery’s visit on her next page, with what changed; My access keeps it after she dismisses it', async () => {
+    const avery = await newPage();
+    await signIn(avery, 'avery@contoso.test');
+    await confirmStep(avery, 'ashley', 'Ashley asked why her check-in total looks wrong');
+    await startFromConfirm(avery);
+    expect(await text(avery, '[data-testid=signed-in-as]')).toBe('Ashley');
+    // The acting admin gets no way into Ashley's access history.
+    expect(await avery.$('[data-testid=my-access]')).toBeNull();
+    expect((await avery.goto(`${d.url}/account/access`))!.status()).toBe(403);
+    await avery.goto(`${d.url}/okrs/kr-opps`);
+    await avery.$eval('[data-testid=check-in-form] input[name=value]', (el) => ((el as HTMLInputElement).value = ''));
+    await avery.type('[data-testid=check-in-form] input[name=value]', '52');
+    await clickAndWait(avery, '[data-testid=check-in-form] button[type=submit]');
+    await clickAndWait(avery, '#onbehalf-banner button[type=submit]');
+    await d.demo.ob.settled();
+
+    const ashley = await newPage();
+    await signIn(ashley, 'ashley@contoso.test');
+    await ashley.waitForSelector('#onbehalf-notices');
+    const notice = await text(ashley, '#onbehalf-notices');
+    expect(notice).toContain('Someone worked on your behalf');
+    expect(notice).toContain('Avery Admin worked on your behalf on');
+    expect(notice).toContain('Ashley asked why her check-in total looks wrong');
+    expect(notice).toContain('POST /okrs/kr-opps/check-ins');
+    // The feed names her as the doer and Avery as the true actor (attribution()).
+    await ashley.goto(`${d.url}/activity`);
+    expect(await text(ashley, '[data-testid=feed] li:first-child')).toContain('by Avery Admin on behalf of Ashley');
+
+    await clickAndWait(ashley, '#onbehalf-notices a[href="/account/access"]');
+    const row = await text(ashley, '[data-testid=sessions] tbody tr:first-child');
+    expect(row).toContain('Avery Admin');
+    expect(row).toContain('Ashley asked why her check-in total looks wrong');
+    expect(row).toContain('POST /okrs/kr-opps/check-ins');
+    // Dismiss every notice: the page comes back without them, the history keeps the sessions.
+    while (await ashley.$('#onbehalf-notices button[type=submit]')) await clickAndWait(ashley, '#onbehalf-notices button[type=submit]');
+    expect(new URL(ashley.url()).pathname).toBe('/account/access');
+    expect(await text(ashley, '[data-testid=sessions] tbody tr:first-child')).toContain('seen');
+    await ashley.goto(`${d.url}/`);
+    expect(await ashley.$('#onbehalf-notices')).toBeNull();
+    await avery.browserContext().close();
+    await ashley.browserContext().close();
+  }, 120_000);
+
+  it('Ben grants access before support can start; Olivia’s needs Audrey’s approval first', async () => {
+    const avery = await newPage();
+    await signIn(avery, 'avery@contoso.test');
+    await confirmStep(avery, 'ben', 'Ben cannot see the EMEA objective any more');
+    expect(await text(avery, '[data-testid=consent-note]')).toContain('Ben Member asked to be consulted');
+    await startFromConfirm(avery);
+    expect(await text(avery, 'body')).toContain('CONSENT_REQUIRED');
+
+    const ben = await newPage();
+    await signIn(ben, 'ben@contoso.test');
+    await clickAndWait(ben, '[data-testid=my-access]');
+    await ben.select('[data-testid=grant-form] select[name=hours]', '1');
+    await clickAndWait(ben, '[data-testid=grant-form] button[type=submit]');
+    expect(await text(ben, '[data-testid=grants] tbody')).toContain('Any support admin');
+    await confirmStep(avery, 'ben', 'Ben cannot see the EMEA objective any more');
+    await startFromConfirm(avery);
+    expect(await text(avery, '[data-testid=signed-in-as]')).toBe('Ben Member');
+    await clickAndWait(avery, '#onbehalf-banner button[type=submit]');
+
+    await confirmStep(avery, 'olivia', 'Olivia reports the org roll-up is off');
+    expect(await text(avery, '[data-testid=four-eyes-note]')).toContain('second admin');
+    await startFromConfirm(avery);
+    expect(await text(avery, 'body')).toContain('APPROVAL_REQUIRED');
+
+    const audrey = await newPage();
+    await signIn(audrey, 'audrey@contoso.test');
+    await clickAndWait(audrey, 'nav a[href="/admin/approvals"]');
+    const item = await text(audrey, '[data-testid=approvals] li');
+    expect(item).toContain('Avery Admin asks to work on behalf of Olivia Owner');
+    await clickAndWait(audrey, '[data-testid=approvals] li form[action$="/approve"] button');
+    expect(await text(audrey, '[data-testid=approvals]')).toContain('No request waits for approval.');
+
+    await confirmStep(avery, 'olivia', 'Olivia reports the org roll-up is off');
+    await startFromConfirm(avery);
+    expect(await text(avery, '[data-testid=signed-in-as]')).toBe('Olivia Owner');
+    await clickAndWait(avery, '#onbehalf-banner button[type=submit]');
+    await d.demo.ob.settled();
+    const olivia = await newPage();
+    await signIn(olivia, 'olivia@contoso.test');
+    await clickAndWait(olivia, '[data-testid=my-access]');
+    expect(await text(olivia, '[data-testid=sessions] tbody tr:first-child')).toContain('approved by Audrey Auditor');
+    for (const p of [avery, ben, audrey, olivia]) await p.browserContext().close();
+  }, 150_000);
+});
