@@ -14,6 +14,8 @@ export default defineConfig({
   resolve: { alias },
   test: {
     include: ['test/**/*.test.ts'],
+    // The packed-tarball consumer matrix runs on its own: `npm run test:package`.
+    exclude: ['test/package/**', 'node_modules/**'],
     // Browser and Redis tests start real processes; on 2 cores they must not run side by side.
     fileParallelism: false,
     testTimeout: 30_000,

@@ -27,6 +27,26 @@ export class Client {
     this.cookies.set(name, value);
   }
 
+  private keepCookies(res: Response) {
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(';');
+      const i = pair.indexOf('=');
+      const name = pair.slice(0, i);
+      const value = pair.slice(i + 1);
+      if (/expires=Thu, 01 Jan 1970/i.test(c) || value === '') this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+  }
+
+  /** A `fetch` that sends and keeps this client's cookies, as a browser page's fetch does (for onbehalf/client). */
+  readonly fetch: typeof fetch = async (input, init) => {
+    const headers = new Headers(init?.headers);
+    if (this.cookies.size) headers.set('cookie', this.cookieHeader);
+    const res = await fetch(input, { ...init, headers, redirect: 'manual' });
+    this.keepCookies(res);
+    return res;
+  };
+
   async request(method: string, path: string, init: { body?: unknown; form?: Record<string, string>; headers?: Record<string, string>; raw?: string } = {}): Promise<Reply> {
     const headers: Record<string, string> = { ...init.headers };
     if (this.cookies.size) headers.cookie = this.cookieHeader;
@@ -40,14 +60,7 @@ export class Client {
       headers['content-type'] ??= 'application/json';
     }
     const res = await fetch(this.base + path, { method, headers, body, redirect: 'manual' });
-    for (const c of res.headers.getSetCookie()) {
-      const [pair] = c.split(';');
-      const i = pair.indexOf('=');
-      const name = pair.slice(0, i);
-      const value = pair.slice(i + 1);
-      if (/expires=Thu, 01 Jan 1970/i.test(c) || value === '') this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
+    this.keepCookies(res);
     const text = await res.text();
     let json: unknown;
     try {
