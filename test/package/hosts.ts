@@ -74,7 +74,7 @@ app.post('/login', express.json(), (req, res) => {
   res.json({ ok: true });
 });
 app.use(onBehalf({
-  users: { get: (id) => people.get(id), search: (q, limit) => [...people.values()].slice(0, limit) },
+  users: { get: (id) => people.get(String(id)), search: (q, limit) => [...people.values()].slice(0, limit) },
   currentUser: (req) => req.session.userId,
   audit,
 }));
