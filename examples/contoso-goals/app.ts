@@ -40,6 +40,8 @@ export interface DemoAppOptions {
   secureCookies?: boolean;
   /** fdatasync each audit batch. Default true. */
   fsync?: boolean;
+  /** The audit sink, e.g. `pgAudit()` shared by several instances. Default: a file audit in `<dataDir>/audit/`. */
+  audit?: FileAudit;
   /** Where warnings go. Default `console.warn`. */
   warn?: (message: string) => void;
   /** Clock. Default `Date.now`. */
@@ -63,7 +65,7 @@ export function createDemoApp(options: DemoAppOptions): DemoApp {
   const warn = options.warn ?? ((m: string) => console.warn(`[demo] ${m}`));
   const now = options.now ?? Date.now;
   const state = demoState(demoSeed());
-  const audit = fileAudit({ dir: join(options.dataDir, 'audit'), fsync: options.fsync ?? true, warn, now });
+  const audit = options.audit ?? fileAudit({ dir: join(options.dataDir, 'audit'), fsync: options.fsync ?? true, warn, now });
 
   const users: UserDirectory = {
     get: (id) => state.user(String(id)),

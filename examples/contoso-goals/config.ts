@@ -12,6 +12,8 @@ export interface DemoConfig {
   sessionSecret: string;
   /** `REDIS_URL`: when set, sessions and impersonation state go to Redis. */
   redisUrl?: string;
+  /** `DATABASE_URL`: when set, the audit trail is one hash chain in PostgreSQL, shared by every instance. */
+  databaseUrl?: string;
   production: boolean;
   /** Things worth saying at start-up. */
   warnings: string[];
@@ -42,5 +44,7 @@ export function demoConfig(env: NodeJS.ProcessEnv = process.env): DemoConfig {
   }
   const redisUrl = env.REDIS_URL || undefined;
   if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) throw new ConfigError('REDIS_URL must start with redis:// or rediss://.');
-  return { port: Number(portText), host, dataDir: resolve(env.ONBEHALF_DATA_DIR || '.onbehalf-data'), sessionSecret, redisUrl, production, warnings };
+  const databaseUrl = env.DATABASE_URL || undefined;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) throw new ConfigError('DATABASE_URL must start with postgres:// or postgresql://.');
+  return { port: Number(portText), host, dataDir: resolve(env.ONBEHALF_DATA_DIR || '.onbehalf-data'), sessionSecret, redisUrl, databaseUrl, production, warnings };
 }

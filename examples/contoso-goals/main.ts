@@ -1,11 +1,12 @@
 import type { Server } from 'node:http';
 import { join } from 'node:path';
+import { pgAudit } from 'onbehalf/postgres';
 import { createDemoApp } from './app.js';
 import { ConfigError, demoConfig } from './config.js';
 import { redisBackends, type RedisBackends } from './redis.js';
 import { DEMO_PASSWORD, demoSeed } from './seed.js';
 
-/** `npm start`: Contoso Goals on embedded defaults (no Redis unless REDIS_URL is set). */
+/** `npm start`: Contoso Goals on embedded defaults (no Redis unless REDIS_URL is set, no PostgreSQL unless DATABASE_URL is). */
 async function main() {
   let config;
   try {
@@ -37,6 +38,7 @@ async function main() {
     impersonationStore: redis?.store,
     subjectStore: redis?.subjectStore,
     rateLimitStore: redis?.rateLimitStore,
+    audit: config.databaseUrl ? pgAudit({ connectionString: config.databaseUrl, warn }) : undefined,
     secureCookies: config.production,
     warn,
   });
@@ -73,7 +75,7 @@ async function main() {
         '  Chrome/Chromium: chrome://extensions → Developer mode → Load unpacked → dist/extension',
         '  Firefox: about:debugging#/runtime/this-firefox → Load Temporary Add-on → dist/extension/manifest.json',
         '',
-        `Audit log: ${join(config.dataDir, 'audit')}${redis ? ' · sessions and impersonation state: Redis' : ' · sessions in memory (set REDIS_URL for Redis)'}`,
+        `Audit log: ${config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : join(config.dataDir, 'audit')}${redis ? ' · sessions and impersonation state: Redis' : ' · sessions in memory (set REDIS_URL for Redis)'}`,
         'Stop with Ctrl+C.',
         '',
       ].join('\n'),

@@ -53,6 +53,8 @@ describe('demo configuration', () => {
     expect(() => demoConfig({ PORT: 'eighty' })).toThrow(/PORT must be a number/);
     expect(() => demoConfig({ PORT: '70000' })).toThrow(/PORT must be a number/);
     expect(() => demoConfig({ REDIS_URL: 'http://x' })).toThrow(/REDIS_URL must start with redis:\/\//);
+    expect(() => demoConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL must start with postgres:\/\//);
+    expect(demoConfig({ DATABASE_URL: 'postgres://db/onbehalf' }).databaseUrl).toBe('postgres://db/onbehalf');
     const prod = demoConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40), PORT: '8080', HOST: '0.0.0.0', ONBEHALF_DATA_DIR: '/var/lib/ob' });
     expect(prod).toMatchObject({ port: 8080, host: '0.0.0.0', dataDir: '/var/lib/ob', production: true, warnings: [] });
     expect(demoConfig({ SESSION_SECRET: 'short' }).warnings.join(' ')).toContain('shorter than 32');
