@@ -19,6 +19,18 @@ export interface ExtensionBenchResult {
   pickerRoundTripMs: Stat;
   pickerKeystrokeToResultsMs: Stat;
   directoryUsers: number;
+  /** Minified production bundles, bytes. */
+  bundleBytes: Record<'content' | 'popup' | 'background' | 'options', number>;
+}
+
+/** Budgets for the minified bundles (issue 17): the content script runs on every page of an enabled host. */
+export const BUNDLE_LIMITS = { content: 60_000, popup: 80_000 } as const;
+
+/** Sizes of the production build's bundles. */
+export async function bundleSizes(dir: string): Promise<ExtensionBenchResult['bundleBytes']> {
+  const { stat: size } = await import('node:fs/promises');
+  const of = async (name: string) => (await size(`${dir}/${name}.js`)).size;
+  return { content: await of('content'), popup: await of('popup'), background: await of('background'), options: await of('options') };
 }
 
 const stat = (xs: number[]): Stat => {
@@ -105,6 +117,7 @@ async function pickerTimes(eb: ExtensionBrowser, host: TestHost, runs: number) {
 export async function runExtensionBench({ quick = false }: { quick?: boolean } = {}): Promise<ExtensionBenchResult> {
   const runs = quick ? 5 : 20;
   const directoryUsers = 100_000;
+  const bundleBytes = await bundleSizes(await buildExtension({ outDir: 'dist/extension-bench-production' }));
   const dir = await buildExtension({ test: true, outDir: 'dist/extension-bench' });
   const small = await startTestHost();
   const big = await startTestHost({ users: [...DEFAULT_USERS, ...manyUsers(directoryUsers)] });
@@ -120,6 +133,7 @@ export async function runExtensionBench({ quick = false }: { quick?: boolean } =
       pickerRoundTripMs: stat(picker.roundTrip),
       pickerKeystrokeToResultsMs: stat(picker.keystroke),
       directoryUsers,
+      bundleBytes,
     };
   } finally {
     await eb?.close();

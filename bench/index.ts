@@ -63,6 +63,7 @@ try {
     [`picker round trip, ${extension.directoryUsers} users (ms)`]: extension.pickerRoundTripMs,
     'keystroke → results incl. 200 ms debounce (ms)': extension.pickerKeystrokeToResultsMs,
   });
+  console.table(Object.fromEntries(Object.entries(extension.bundleBytes).map(([name, bytes]) => [`${name}.js (minified, kB)`, { kB: Math.round(bytes / 100) / 10 }])));
 
   console.log('5. Acting tokens: verifyActingTokens() in front of a minimal API handler (autocannon, 10 connections, one process, ratios round by round)');
   const tokens = await runTokenBench({ quick, redisUrl: redis.url });

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { personSchema, reasonSchema, sessionViewSchema, ticketSchema, userIdSchema, type ReasonRules } from './protocol.js';
 
 const HOUR = 3_600_000;
@@ -6,42 +6,42 @@ const HOUR = 3_600_000;
 export const GRANT_LIMITS = { minMs: HOUR, maxMs: 7 * 24 * HOUR } as const;
 
 /** How a subject says how long a grant lasts: whole hours, 1 … 168. */
-export const grantHoursSchema = z.coerce
-  .number({ error: 'hours must be a number.' })
-  .int('hours must be a whole number.')
-  .min(GRANT_LIMITS.minMs / HOUR, 'A grant lasts at least 1 hour.')
-  .max(GRANT_LIMITS.maxMs / HOUR, 'A grant lasts at most 7 days (168 hours).');
+export const grantHoursSchema = z.coerce.number({ error: 'hours must be a number.' }).check(
+  z.refine((n) => Number.isInteger(n), 'hours must be a whole number.'),
+  z.gte(GRANT_LIMITS.minMs / HOUR, 'A grant lasts at least 1 hour.'),
+  z.lte(GRANT_LIMITS.maxMs / HOUR, 'A grant lasts at most 7 days (168 hours).'),
+);
 
 /** `POST {basePath}/me/grants`: the subject grants support access for a while, to anyone allowed or to one admin. */
 export const grantRequestSchema = z.object({
   hours: grantHoursSchema,
   /** Only this admin may use the grant. Default: any admin allowed to work on behalf of the subject. */
-  to: userIdSchema.optional(),
-  _csrf: z.string().optional(),
+  to: z.optional(userIdSchema),
+  _csrf: z.optional(z.string()),
 });
 
 /** `POST {basePath}/me/requests/:id/approve`: the subject approves an admin's consent request for a while. */
-export const consentApprovalSchema = z.object({ hours: grantHoursSchema, _csrf: z.string().optional() });
+export const consentApprovalSchema = z.object({ hours: grantHoursSchema, _csrf: z.optional(z.string()) });
 
 /** `POST {basePath}/consent-requests`: an admin asks a user for access. */
 export function consentRequestSchema(rules: ReasonRules) {
-  return z.object({ userId: userIdSchema, reason: reasonSchema(rules), ticket: ticketSchema.optional(), _csrf: z.string().optional() });
+  return z.object({ userId: userIdSchema, reason: reasonSchema(rules), ticket: z.optional(ticketSchema), _csrf: z.optional(z.string()) });
 }
 
-export const actionViewSchema = z.object({ at: z.number(), method: z.string(), path: z.string(), status: z.number().optional() });
+export const actionViewSchema = z.object({ at: z.number(), method: z.string(), path: z.string(), status: z.optional(z.number()) });
 
 /** One session on the subject's account, as their access history shows it. */
-export const accessEntrySchema = sessionViewSchema.pick({ sessionId: true, actor: true, subject: true, reason: true, ticket: true, readOnly: true, startedAt: true }).extend({
+export const accessEntrySchema = z.extend(z.pick(sessionViewSchema, { sessionId: true, actor: true, subject: true, reason: true, ticket: true, readOnly: true, startedAt: true }), {
   /** Absent while the session is live. */
-  endedAt: z.number().optional(),
-  cause: z.string().optional(),
+  endedAt: z.optional(z.number()),
+  cause: z.optional(z.string()),
   /** The writes made during the session, oldest first (from the audit's `action` records). */
   actions: z.array(actionViewSchema),
   /** The second admin who approved the start (four-eyes), or the grant it started under. */
-  approver: personSchema.optional(),
-  grantId: z.string().optional(),
+  approver: z.optional(personSchema),
+  grantId: z.optional(z.string()),
   /** Set once the subject dismissed the notice of it; the entry stays in the history. */
-  dismissedAt: z.number().optional(),
+  dismissedAt: z.optional(z.number()),
 });
 export type AccessEntry = z.infer<typeof accessEntrySchema>;
 
@@ -49,11 +49,11 @@ export const grantViewSchema = z.object({
   id: z.string(),
   subject: personSchema,
   /** Only this admin may use it; absent: any allowed admin. */
-  to: personSchema.optional(),
+  to: z.optional(personSchema),
   grantedAt: z.number(),
   expiresAt: z.number(),
   /** The consent request it answered, if any. */
-  requestId: z.string().optional(),
+  requestId: z.optional(z.string()),
 });
 export type Grant = z.infer<typeof grantViewSchema>;
 
@@ -67,13 +67,13 @@ export const accessRequestSchema = z.object({
   actor: personSchema,
   subject: personSchema,
   reason: z.string(),
-  ticket: z.string().optional(),
+  ticket: z.optional(z.string()),
   createdAt: z.number(),
   /** Pending: must be decided before this; approved: must be used before this. */
   expiresAt: z.number(),
   status: z.enum(REQUEST_STATUSES),
-  approver: personSchema.optional(),
-  decidedAt: z.number().optional(),
+  approver: z.optional(personSchema),
+  decidedAt: z.optional(z.number()),
 });
 export type AccessRequest = z.infer<typeof accessRequestSchema>;
 

@@ -1,5 +1,5 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { type AccessEntry, type AccessRequest, type Grant, consentApprovalSchema, consentRequestSchema, ELIGIBILITY_MESSAGES, grantRequestSchema, type IneligibleCode } from '../../shared/index.js';
 import type { CsrfProtection } from '../impersonation/csrf.js';
 import { actorRefusal, targetRefusal } from '../impersonation/eligibility.js';
@@ -26,7 +26,7 @@ function reply(req: Request, res: Response, body: Record<string, unknown>) {
 }
 
 /** Parse a body; a bad duration is `INVALID_DURATION`, a bad reason `INVALID_REASON`, the rest `BAD_REQUEST`. */
-function parse<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
+function parse<T extends z.ZodMiniType>(schema: T, body: unknown): z.infer<T> {
   const parsed = schema.safeParse(body ?? {});
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];

@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { expect, test } from 'vitest';
 import { buildExtension } from '../../extension/build.mjs';
+import { BUNDLE_LIMITS, bundleSizes } from '../../bench/extension.js';
 
 test('web-ext lint reports 0 errors on the production build, whose manifest asks for no host up front', async () => {
   const dir = await buildExtension();
@@ -20,3 +21,9 @@ test('web-ext lint reports 0 errors on the production build, whose manifest asks
   expect(manifest.permissions).toEqual(['storage', 'activeTab', 'scripting']);
   expect(manifest.content_scripts).toBeUndefined();
 }, 120_000);
+
+test('the minified content script and popup stay within their budgets (zod/mini, tree-shaken)', async () => {
+  const sizes = await bundleSizes(await buildExtension({ outDir: 'dist/extension-size' }));
+  expect(sizes.content).toBeLessThanOrEqual(BUNDLE_LIMITS.content);
+  expect(sizes.popup).toBeLessThanOrEqual(BUNDLE_LIMITS.popup);
+}, 60_000);

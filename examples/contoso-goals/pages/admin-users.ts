@@ -15,7 +15,7 @@ export const DEMO_REASON_RULES = { minLength: 10, maxLength: 500, requireTicket:
 
 const requestSchema = z.object({
   reason: reasonSchema(DEMO_REASON_RULES),
-  ticket: ticketSchema.optional(),
+  ticket: z.optional(ticketSchema),
   readOnly: z.enum(['on', 'true', '1'], { error: 'Read-only is a checkbox: on, or not sent.' }).optional(),
 });
 type WorkRequest = { reason: string; ticket?: string; readOnly: boolean };
