@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /** RFC 8693 §2.1: the grant type of a token exchange request. */
 export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
@@ -15,8 +15,8 @@ export const ACTING_TOKEN_TYP = 'at+jwt';
 export const tokenRequestSchema = z.object({
   grant_type: z.string({ error: 'grant_type is required.' }),
   /** The service the token is for: one of the audiences the host configured. */
-  audience: z.string({ error: 'audience is required.' }).min(1, 'audience is required.').max(500, 'audience is too long.'),
-  requested_token_type: z.literal(ACCESS_TOKEN_TYPE, { error: `requested_token_type may only be ${ACCESS_TOKEN_TYPE}.` }).optional(),
+  audience: z.string({ error: 'audience is required.' }).check(z.minLength(1, 'audience is required.'), z.maxLength(500, 'audience is too long.')),
+  requested_token_type: z.optional(z.literal(ACCESS_TOKEN_TYPE, { error: `requested_token_type may only be ${ACCESS_TOKEN_TYPE}.` })),
 });
 export type TokenRequest = z.infer<typeof tokenRequestSchema>;
 
