@@ -228,7 +228,10 @@ export interface OnBehalfOptions {
    * The OKR permission model (`okrModel(...)`), when the host uses it: W4 then defaults to its
    * `hasPrivateObjectives`.
    */
-  okr?: { hasPrivateObjectives(userId: string): boolean };
+  okr?: {
+    /** Whether a user has private objectives (W4). */
+    hasPrivateObjectives(userId: string): boolean;
+  };
   /** W4: whether a user has private objectives. Default: `okr.hasPrivateObjectives`, else none has. */
   hasPrivateObjectives?: (userId: UserId) => MaybePromise<boolean>;
   /** Optional re-authentication before start (password, TOTP). false → 401 `STEP_UP_REQUIRED`. */
@@ -239,7 +242,7 @@ export interface OnBehalfOptions {
   maxDurationMs?: number;
   /** Idle time limit (W12). Default 10 minutes. */
   idleTimeoutMs?: number;
-  /** W9: `'return'` to the admin's own account (default) or `'logout'` (end the session). */
+  /** W9: `'return'` to the admin's own account or `'logout'` (end the session). Default `'return'`. */
   exitMode?: 'return' | 'logout';
   /** W11: where start lands. A same-origin path. Default `'/'`. */
   landingPath?: string;
@@ -270,8 +273,15 @@ export interface OnBehalfOptions {
   authSessionKeys?: string[];
   /** Origins allowed to POST besides the request's own. Default none. */
   trustedOrigins?: string[];
-  /** Start attempts per actor per minute. Default 10. Pass an express-rate-limit `store` to share. */
-  rateLimit?: { limit?: number; windowMs?: number; store?: import('express-rate-limit').Store };
+  /** Start attempts per actor (express-rate-limit). */
+  rateLimit?: {
+    /** Attempts allowed per window. Default 10. */
+    limit?: number;
+    /** The window, in ms. Default 60 000 (a minute). */
+    windowMs?: number;
+    /** An express-rate-limit store, to count across instances (`redisRateLimitStore()`). Default: in memory. */
+    store?: import('express-rate-limit').Store;
+  };
   /** How often expired sessions nobody touches are ended and audited. Default 30 s; 0 disables. */
   sweepIntervalMs?: number;
   /**

@@ -146,7 +146,7 @@ export interface OkrSettings {
   orgCreate?: PolicyRule<OrgCreate>;
   /** P3 default for root teams without their own `teamCreate`. Default `{ who: 'members' }`. */
   teamCreate?: PolicyRule<TeamCreate>;
-  /** P5 `MANAGER_OF_OWNER`: only the `direct` manager (default) or anyone up the `chain`. */
+  /** P5 `MANAGER_OF_OWNER`: only the `direct` manager or anyone up the `chain`. Default `'direct'`. */
   managerScope?: 'direct' | 'chain';
 }
 

@@ -18,9 +18,14 @@ export interface RedisStreamAuditOptions {
   stream?: string;
   /**
    * Wait until this many replicas have the event before acknowledging (Redis `WAIT`), and reject
-   * when fewer do in time. Default: don't wait (see the durability caveat in the README).
+   * when fewer do in time. Default: don't wait (see the durability caveat in docs/audit.md).
    */
-  replicas?: { count: number; timeoutMs?: number };
+  replicas?: {
+    /** How many replicas must confirm the event. */
+    count: number;
+    /** How long `WAIT` waits for them (ms). Default 1000. */
+    timeoutMs?: number;
+  };
   /**
    * Give up on a command after this long (ms). node-redis queues commands while disconnected;
    * without a limit a write would hang instead of failing closed. Default 2000.
