@@ -119,13 +119,15 @@ export const usersResponseSchema = z.object({ users: z.array(candidateSchema) })
 export const startResponseSchema = z.object({ session: sessionViewSchema, redirect: z.string(), csrfToken: z.string() });
 export const stopResponseSchema = z.object({ redirect: z.string(), csrfToken: z.optional(z.string()) });
 
-/** Why an impersonation session ended (BRIEF W10, W12). */
 /**
- * `relogin`: the host signed someone in (or regenerated the session) while acting; `replaced`: the
- * actor started again while an earlier session no request used any more was still live; `lost`:
- * the store no longer had a session the actor's browser still referred to (a memory store restart).
+ * Why an impersonation session ended (BRIEF W10, W12). `relogin`: the host signed someone in (or
+ * regenerated the session) while acting; `replaced`: the actor started again while an earlier
+ * session no request used any more was still live; `lost`: a memory store forgot a session a
+ * previous process left live (a crash, a restart): found at start-up in the file audit, or when the
+ * actor's browser still referred to it; `shutdown`: the process stopped (SIGTERM, `close()`) and its
+ * store does not keep sessions for the next one.
  */
-export const END_CAUSES = ['exit', 'expired', 'idle', 'revoked', 'logout', 'ineligible', 'relogin', 'replaced', 'lost'] as const;
+export const END_CAUSES = ['exit', 'expired', 'idle', 'revoked', 'logout', 'ineligible', 'relogin', 'replaced', 'lost', 'shutdown'] as const;
 export type EndCause = (typeof END_CAUSES)[number];
 
 /** Audit event types. */

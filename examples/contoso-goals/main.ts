@@ -82,16 +82,28 @@ async function main() {
     );
   });
 
+  // Graceful: no new requests, then onbehalf ends what the next process can't continue (a memory
+  // store's live sessions, audited as `shutdown`) and the audit is closed, then exit.
+  let stopping = false;
   const stop = () => {
+    if (stopping) return;
+    stopping = true;
     server.close();
     server.closeAllConnections();
-    void demo
+    demo
       .close()
       .then(() => redis?.close())
-      .finally(() => process.exit(0));
+      .then(
+        () => process.exit(0),
+        (err: Error) => {
+          console.error(`onbehalf demo: shutdown failed (${err.message}).`);
+          process.exit(1);
+        },
+      );
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  // `on`, not `once`: a second signal during the shutdown must not kill the process half-way.
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 }
 
 void main();

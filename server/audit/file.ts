@@ -281,6 +281,7 @@ export function fileAudit(options: FileAuditOptions): FileAudit {
   });
 
   return {
+    exclusive: true,
     write: (event) => batches.write(event),
 
     /** Events in chain order. The cursor is the seq to continue from. */

@@ -8,6 +8,12 @@ export interface AuditSink {
   write(event: AuditEvent): Promise<void>;
   /** Optional: query for the auditor API. */
   query?(filter: AuditQuery): Promise<AuditPage>;
+  /**
+   * True when only this process writes the sink (the file sink's directory lock): a `started` it
+   * holds with no `ended` was then left by an earlier process of this host, and onbehalf accounts
+   * for it at start-up when its store does not outlive the process.
+   */
+  readonly exclusive?: boolean;
   close?(): Promise<void>;
 }
 

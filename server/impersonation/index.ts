@@ -11,6 +11,7 @@ import { subjectSide, type SubjectSide } from '../subject/index.js';
 import { apiRouter } from './routes.js';
 import { idKey } from '../identity/ids.js';
 import { OnBehalfError } from './errors.js';
+import { forgetsOnExit } from './store/index.js';
 import type { IssuedActingToken, OnBehalfEvents, OnBehalfOptions, UserId } from './types.js';
 
 export type { OnBehalfOptions } from './types.js';
@@ -49,7 +50,12 @@ export interface OnBehalf extends RequestHandler {
    * `INVALID_AUDIENCE` or `EXPIRED` when none may be issued.
    */
   token(req: Request, audience: string): Promise<IssuedActingToken>;
-  /** Stop the sweep timer and release what the store holds open (the Redis store's cache connection). */
+  /**
+   * Shut down (call it on SIGTERM, after the server stopped taking requests): stop the sweep timer,
+   * end the live sessions of a store that does not outlive the process (`memoryStore()`), audited
+   * as `shutdown` — a store that persists (Redis) keeps them for the next process — and release
+   * what the store holds open (the Redis store's cache connection). Close the audit after it.
+   */
   close(): Promise<void>;
 }
 
@@ -154,10 +160,17 @@ export function onBehalf(options: OnBehalfOptions): OnBehalf {
     life.events.on(event, listener as (...a: unknown[]) => void);
     return ob;
   };
-  ob.close = async () => {
+  let closing: Promise<void> | undefined;
+  ob.close = () => (closing ??= shutdown());
+  async function shutdown() {
     if (timer) clearInterval(timer);
+    await life.ready;
+    // Nothing carries these sessions into the next process: end them, on the record, now.
+    if (forgetsOnExit(o.store)) for (const r of await o.store.list()) await life.end(r.id, 'shutdown');
+    // Records kept during an audit outage: one more try (still failing, they stay in the log lines).
+    await life.flushPending().catch(() => undefined);
     await subject.close();
     await o.store.close?.();
-  };
+  }
   return ob;
 }

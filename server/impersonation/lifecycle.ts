@@ -2,9 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Request } from 'express';
 import type { AuditEvent, EndCause, SessionView } from '../../shared/index.js';
+import type { AuditQuery, AuditSink } from '../audit/types.js';
 import { OnBehalfError } from './errors.js';
 import type { ResolvedOptions } from './options.js';
 import { pendingAudit } from './pending-audit.js';
+import { forgetsOnExit } from './store/index.js';
 import type { ImpersonationRecord, OnBehalfEvents } from './types.js';
 
 /** Who, as whom, why: the fields every session-related audit event repeats. */
@@ -32,6 +34,16 @@ export function expiryCause(o: ResolvedOptions, r: ImpersonationRecord, now: num
   if (now >= r.expiresAt) return 'expired';
   if (now - r.lastSeenAt >= o.idleTimeoutMs) return 'idle';
   return null;
+}
+
+/** Every event matching `q`, oldest first, a page at a time. */
+async function* everyEvent(sink: AuditSink, q: AuditQuery): AsyncGenerator<AuditEvent> {
+  let cursor: string | undefined;
+  do {
+    const page = await sink.query!({ ...q, cursor, limit: 1000 });
+    yield* page.events;
+    cursor = page.nextCursor;
+  } while (cursor !== undefined);
 }
 
 export type Emitter = EventEmitter & {
@@ -68,8 +80,31 @@ export function lifecycle(o: ResolvedOptions) {
   /** Write now, or keep it to write when the audit is back (for what has already happened). */
   const recordOrKeep = (e: AuditEvent) => record(e).catch((err) => pending.keep(e, err));
 
+  /**
+   * At start-up: sessions an earlier process started and never ended (it crashed, or was killed
+   * before its shutdown ended them) are ended now, as `lost`, when the store can't have kept them
+   * and the audit is this process's own (so every `started` in it without an `ended` is one).
+   * Nothing starts in this process until this is done, so none of its own sessions is in the scan.
+   */
+  async function accountForOrphans() {
+    if (!forgetsOnExit(o.store) || !o.audit.exclusive || !o.audit.query) return;
+    const ended = new Set<string>();
+    for await (const e of everyEvent(o.audit, { type: 'ended' })) if (e.sessionId) ended.add(e.sessionId);
+    let n = 0;
+    for await (const e of everyEvent(o.audit, { type: 'started' })) {
+      if (!e.sessionId || ended.has(e.sessionId)) continue;
+      ended.add(e.sessionId);
+      await record(event('ended', undefined, { actor: e.actor, subject: e.subject, reason: e.reason, ticket: e.ticket, sessionId: e.sessionId, readOnly: e.readOnly, cause: 'lost' }));
+      n++;
+    }
+    if (n) o.warn(`audited ${n} session(s) an earlier process left live (a crash or a kill) as ended: lost.`);
+  }
+  const ready = accountForOrphans().catch((err) => o.warn(`could not account for sessions an earlier process left live: ${String(err)}`));
+
   return {
     events,
+    /** Resolves once sessions an earlier process left live are accounted for (starts wait for it). */
+    ready,
     event,
     record,
     recordOrKeep,
@@ -112,8 +147,8 @@ export function lifecycle(o: ResolvedOptions) {
      */
     async lost(req: Request, ref: { id: string; at?: number; actor?: AuditEvent['actor']; subject?: AuditEvent['subject'] }) {
       // Only the memory store forgets records; a shared store's ends are audited where they happen.
-      const store = o.store as { kind?: string; createdAt?: number };
-      if (store.kind !== 'memory' || !(ref.at! < store.createdAt!) || !ref.actor || !ref.subject || !o.audit.query) return;
+      if (!forgetsOnExit(o.store) || !(ref.at! < o.store.createdAt) || !ref.actor || !ref.subject || !o.audit.query) return;
+      await ready;
       try {
         if ((await o.audit.query({ sessionId: ref.id, type: 'ended', limit: 1 })).events.length) return;
         await record(event('ended', req, { actor: ref.actor, subject: ref.subject, sessionId: ref.id, cause: 'lost' }));

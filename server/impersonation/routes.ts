@@ -228,6 +228,8 @@ export function apiRouter(o: ResolvedOptions, life: Lifecycle, csrf: CsrfProtect
         returnTo: body.returnTo ?? refererPath(req) ?? o.exitPath,
         startedIn: sessionDigest(req),
       };
+      // Sessions an earlier process left live are on the record first.
+      await life.ready;
       let created: boolean;
       try {
         created = (await o.store.create(record)) || ((await endAbandoned(req, record.actorId)) && (await o.store.create(record)));

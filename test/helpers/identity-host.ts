@@ -48,6 +48,8 @@ export interface IdentityHost {
   notes: Array<{ owner: unknown; text: string }>;
   signIn(username: string, client?: Client): Promise<Client>;
   close(): Promise<void>;
+  /** Stop serving as a crash would: without onbehalf's shutdown (its sessions are left as they are). */
+  crash(): void;
 }
 
 export async function startIdentityHost(options: IdentityHostOptions): Promise<IdentityHost> {
@@ -147,6 +149,10 @@ export async function startIdentityHost(options: IdentityHostOptions): Promise<I
       await ob.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+    crash() {
+      server.closeAllConnections();
+      server.close();
     },
   };
 }

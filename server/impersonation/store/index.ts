@@ -1,1 +1,1 @@
-export { memoryStore } from './memory.js';
+export { forgetsOnExit, memoryStore } from './memory.js';

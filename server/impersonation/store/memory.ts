@@ -2,6 +2,12 @@ import type { ImpersonationRecord, ImpersonationStore } from '../types.js';
 import { frozenRecord, seenAt } from './frozen.js';
 
 /**
+ * Whether a store keeps its sessions only in this process (the memory store): they can't continue
+ * in the next one, so a shutdown ends them and the next start-up accounts for those a crash left.
+ */
+export const forgetsOnExit = (store: ImpersonationStore): store is ReturnType<typeof memoryStore> => (store as { kind?: string }).kind === 'memory';
+
+/**
  * Impersonation sessions in this process's memory: the default, right for one instance.
  * Several instances need `redisStore()`, or a session started on one is unknown to the others.
  */

@@ -49,12 +49,28 @@ describe('no orphan ever blocks an actor', () => {
     expect((await laptop.status()).active).toBe(false);
   });
 
-  it('a restart with the memory store: the browser is served as the actor, the lost session is audited as lost, and start works', async () => {
+  it('a clean shutdown (close()) with the memory store ends the live session as shutdown; after the restart the browser is served as the actor', async () => {
     host = await startIdentityHost({ signIn: 'passport' });
     const admin = await host.signIn('avery');
     await admin.start('2');
     const { sessionStore, audit } = host;
     await host.close();
+    expect(types(host)).toEqual(['started', 'ended:shutdown']);
+    host = await startIdentityHost({ signIn: 'passport', sessionStore, audit });
+    const moved = new Client(host.url);
+    moved.setCookie('connect.sid', admin.cookie()!);
+    expect((await moved.get('/me')).json).toMatchObject({ me: { id: 1 }, onBehalf: { active: false, userId: '1' } });
+    expect(types(host)).toEqual(['started', 'ended:shutdown']);
+    expect((await moved.start('2')).status).toBe(200);
+  });
+
+  it('a restart after a crash with the memory store: the browser is served as the actor, the lost session is audited as lost, and start works', async () => {
+    host = await startIdentityHost({ signIn: 'passport' });
+    const admin = await host.signIn('avery');
+    await admin.start('2');
+    const { sessionStore, audit } = host;
+    // A crash: the process is gone without its shutdown (close() never ran).
+    host.crash();
     host = await startIdentityHost({ signIn: 'passport', sessionStore, audit });
     const moved = new Client(host.url);
     moved.setCookie('connect.sid', admin.cookie()!);
