@@ -4,7 +4,7 @@
  * `--quick` uses tiny sizes: a smoke run that asserts nothing about speed.
  */
 import { cpus, totalmem } from 'node:os';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { startRedis } from '../test/helpers/redis.js';
 import { runAuditBench, runSharedAuditBench } from './audit.js';
@@ -18,8 +18,30 @@ const quick = process.argv.includes('--quick');
 const out = (name: string) => fileURLToPath(new URL(name, import.meta.url));
 const machine = `${cpus().length}× ${cpus()[0]?.model.trim() ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+const resultsFile = out(quick ? 'results.local.json' : 'results.json');
 
 console.log(`onbehalf benchmarks${quick ? ' (quick: tiny sizes, figures mean nothing)' : ''} on ${machine}\n`);
+
+async function auditSection() {
+  console.log("3. Audit (fsync'd events through group commit)");
+  const audit = await runAuditBench({ quick });
+  console.table(audit);
+  console.log('   the same beside pgAudit, one instance and 4 (a throwaway PostgreSQL), each chain verified after its round');
+  const auditShared = await runSharedAuditBench({ quick, file: audit });
+  console.table(auditShared.map(({ sink, instances, writers, eventsPerSecond, p50Ms, p99Ms, verified }) => ({ sink, instances, writers, 'events/s': eventsPerSecond, 'p50 ms': p50Ms, 'p99 ms': p99Ms, verified })));
+  return { audit, auditShared };
+}
+
+// `--only audit`: section 3 alone, its rows replacing those of the results file (dated apart).
+if (process.argv.includes('--only')) {
+  const section = process.argv[process.argv.indexOf('--only') + 1];
+  if (section !== 'audit') throw new Error(`--only: unknown section ${section} (known: audit)`);
+  const previous = existsSync(resultsFile) ? JSON.parse(readFileSync(resultsFile, 'utf8')) : {};
+  const results = { ...previous, ...(await auditSection()), auditDate: new Date().toISOString(), auditMachine: machine };
+  writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`audit rows written to bench/${quick ? 'results.local.json' : 'results.json'}`);
+  process.exit(0);
+}
 
 const redis = await startRedis();
 try {
@@ -49,12 +71,7 @@ try {
   });
   console.log(`   dataset ${okr.dataset.users} users / ${okr.dataset.okrs} OKRs, heap ${okr.heapUsedMB} MB, onbehalf ÷ CASL = ${okr.ratio.toFixed(1)}×\n`);
 
-  console.log("3. Audit (fsync'd events through group commit)");
-  const audit = await runAuditBench({ quick });
-  console.table(audit);
-  console.log('   the same beside pgAudit, one instance and 4 (a throwaway PostgreSQL), each chain verified after its round');
-  const auditShared = await runSharedAuditBench({ quick, file: audit });
-  console.table(auditShared.map(({ sink, instances, writers, eventsPerSecond, p50Ms, p99Ms, verified }) => ({ sink, instances, writers, 'events/s': eventsPerSecond, 'p50 ms': p50Ms, 'p99 ms': p99Ms, verified })));
+  const { audit, auditShared } = await auditSection();
 
   console.log('4. Extension (headless Chromium)');
   const extension = await runExtensionBench({ quick });
@@ -81,7 +98,7 @@ try {
 
   const results = { date: new Date().toISOString(), machine, quick, host, okr, audit, auditShared, extension, tokens };
   // A quick run must not overwrite the committed full figures.
-  writeFileSync(out(quick ? 'results.local.json' : 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
   if (!quick) writeFileSync(out('../docs/img/bench-host.svg'), hostOverheadSvg(host, `${results.date.slice(0, 10)} · ${machine}`));
   console.log(`results written to bench/${quick ? 'results.local.json' : 'results.json'}`);
 } finally {

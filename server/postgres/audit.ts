@@ -80,11 +80,12 @@ const UNNEST = 'unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::tex
 /**
  * The shared audit sink: every instance appends to one hash chain in PostgreSQL, in the file
  * format's lines (so one verifier serves both). Each instance group-commits: the events that
- * arrive while its transaction is in flight go into the next one. A transaction takes the
- * chain's head row `FOR UPDATE`, which serialises the instances, appends its lines after it,
- * moves the head and commits with `synchronous_commit = on`; `write` resolves only after that
- * COMMIT returned. Nothing of the chain is cached between batches, so a batch whose outcome is
- * unknown (a cut connection) can't fork it: the next one reads the head the database has.
+ * arrive while its batch is in flight go into the next one. A batch is one statement (the
+ * schema's append function: head row `FOR UPDATE`, which serialises the instances, lines built
+ * and hashed after it, head moved, committed without waiting for the flush, so the head is free
+ * at once), then a synchronous commit that flushes the WAL past it; `write` resolves only after
+ * that. Nothing of the chain is cached between batches, so a batch whose outcome is unknown (a
+ * cut connection) can't fork it: the next one reads the head the database has.
  */
 export function pgAudit(options: PgAuditOptions): PgAudit {
   if (!options.pool && !options.connectionString) throw new TypeError('pgAudit needs `pool` or `connectionString`.');
@@ -108,7 +109,7 @@ export function pgAudit(options: PgAuditOptions): PgAudit {
   if (!signer) warn(`onbehalf audit: ${t.lines} is hash-chained but not signed (no checkpoint.privateKey): records cut off the end can't be detected.`);
 
   let ready: Promise<void> | undefined;
-  /** What this instance last saw of the head: only to decide when to look for an interval checkpoint. */
+  /** What this instance last saw of the head: only to decide when to look for a checkpoint. */
   let seen: Head | undefined;
 
 
@@ -148,47 +149,73 @@ export function pgAudit(options: PgAuditOptions): PgAudit {
     return ready;
   }
 
-  /** Append one batch after the head, with the checkpoints it is due. */
-  async function commit(events: AuditEvent[], forceCheckpoint: CheckpointReason | undefined) {
-    await ensureSchema();
-    const head = await transaction(async (c) => {
-      const r = (await c.query(`SELECT seq, hash, since_checkpoint, checkpoint_at FROM ${t.head} FOR UPDATE`)).rows[0];
-      if (!r) throw new Error(`${t.head} has no row: the chain's head is missing`);
-      const h: Head = { seq: Number(r.seq), hash: r.hash, since: r.since_checkpoint, checkpointAt: (r.checkpoint_at as Date).getTime() };
-      const rows: Row[] = [];
-      const checkpoints: Array<{ seq: number; prev: string; at: string; reason: CheckpointReason; sig: string }> = [];
-      const addCheckpoint = (reason: CheckpointReason) => {
-        const at = new Date(now()).toISOString();
-        const sig = signCheckpoint(signer!, h.seq, h.hash, at);
-        const l = encodeLine(h.seq, h.hash, { checkpoint: { at, reason, sig } });
-        checkpoints.push({ seq: h.seq, prev: h.hash, at, reason, sig });
-        rows.push({ seq: h.seq, line: l.text, kind: 'checkpoint' });
-        h.seq += 1; h.hash = l.hash; h.since = 0; h.checkpointAt = Date.parse(at);
-      };
-      for (const event of events) {
-        const l = encodeLine(h.seq, h.hash, { event });
-        rows.push({ seq: h.seq, line: l.text, kind: 'event', event });
-        h.seq += 1; h.hash = l.hash; h.since += 1;
-        if (signer && h.since >= everyEvents) addCheckpoint('count');
-      }
-      // An interval checkpoint another instance already wrote is not written twice.
-      const due = forceCheckpoint === 'close' || now() - h.checkpointAt >= everyMs;
-      if (signer && forceCheckpoint && due && h.since > 0) addCheckpoint(forceCheckpoint);
-      if (!rows.length) return h;
+  /** The head row, locked until the transaction ends. */
+  async function lockHead(c: pg.PoolClient): Promise<Head> {
+    const r = (await c.query(`SELECT seq, hash, since_checkpoint, checkpoint_at FROM ${t.head} FOR UPDATE`)).rows[0];
+    if (!r) throw new Error(`${t.head} has no row: the chain's head is missing`);
+    return { seq: Number(r.seq), hash: r.hash, since: r.since_checkpoint, checkpointAt: (r.checkpoint_at as Date).getTime() };
+  }
+
+  /**
+   * Append events after the head in one statement, its own transaction (see `chainSchemaSql`):
+   * as many as fit before the next count checkpoint. Returns how many went in.
+   */
+  async function append(events: AuditEvent[]): Promise<number> {
+    const rows = events.map((event) => ({ seq: 0, line: JSON.stringify(event), kind: 'event' as const, event }));
+    const [, lines, , ...indexed] = columns(rows);
+    const { rows: [r] } = await pool.query({
+      name: `onbehalf-append-${t.lines}`,
+      text: `SELECT appended, next_seq, last_hash, since, last_checkpoint FROM ${t.append}($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::integer, $9::integer)`,
+      values: [lines, ...indexed, signer ? everyEvents : 0, timeoutMs],
+      query_timeout: timeoutMs,
+    } as pg.QueryConfig);
+    seen = { seq: Number(r.next_seq), hash: r.last_hash, since: r.since, checkpointAt: (r.last_checkpoint as Date).getTime() };
+    return r.appended;
+  }
+
+  /**
+   * Wait until everything committed so far is flushed: a transaction that takes an id commits
+   * with `synchronous_commit = on`, and its flush covers every commit record before it in the WAL
+   * (and, with synchronous standbys, waits for them too).
+   */
+  async function flushed() {
+    await pool.query({ name: 'onbehalf-flush', text: `SELECT set_config('synchronous_commit', 'on', true), pg_current_xact_id()`, query_timeout: timeoutMs } as pg.QueryConfig);
+  }
+
+  /**
+   * Sign a checkpoint at the head when it is still due once the head is locked (another instance
+   * may have written it meanwhile): `count` once `everyEvents` events are unsigned, `interval`
+   * after `everyMs`, `close` whenever events are unsigned.
+   */
+  async function checkpoint(reason: CheckpointReason) {
+    if (!signer) return;
+    seen = await transaction(async (c) => {
+      const h = await lockHead(c);
+      const due = reason === 'count' ? h.since >= everyEvents : h.since > 0 && (reason === 'close' || now() - h.checkpointAt >= everyMs);
+      if (!due) return h;
+      const at = new Date(now()).toISOString();
+      const sig = signCheckpoint(signer, h.seq, h.hash, at);
+      const l = encodeLine(h.seq, h.hash, { checkpoint: { at, reason, sig } });
       await c.query(
         `WITH lines AS (INSERT INTO ${t.lines} (${INSERT_COLUMNS}) SELECT * FROM ${UNNEST}),
-              copies AS (INSERT INTO ${t.checkpoints} (seq, prev, at, reason, sig) SELECT * FROM unnest($10::bigint[], $11::text[], $12::text[], $13::text[], $14::text[]))
-         UPDATE ${t.head} SET seq = $15, hash = $16, since_checkpoint = $17, checkpoint_at = $18`,
-        [
-          ...columns(rows),
-          checkpoints.map((x) => x.seq), checkpoints.map((x) => x.prev), checkpoints.map((x) => x.at),
-          checkpoints.map((x) => x.reason), checkpoints.map((x) => x.sig),
-          h.seq, h.hash, h.since, new Date(h.checkpointAt).toISOString(),
-        ],
+              copy AS (INSERT INTO ${t.checkpoints} (seq, prev, at, reason, sig) VALUES ($10, $11, $12::text, $13, $14))
+         UPDATE ${t.head} SET seq = $15, hash = $16, since_checkpoint = 0, checkpoint_at = $12::timestamptz`,
+        [...columns([{ seq: h.seq, line: l.text, kind: 'checkpoint' }]), h.seq, h.hash, at, reason, sig, h.seq + 1, l.hash],
       );
-      return h;
+      return { seq: h.seq + 1, hash: l.hash, since: 0, checkpointAt: Date.parse(at) };
     });
-    seen = head;
+  }
+
+  /** Append one batch after the head, each count checkpoint signed at its place, then the one asked for. */
+  async function commit(events: AuditEvent[], forceCheckpoint: CheckpointReason | undefined) {
+    await ensureSchema();
+    let rest = events;
+    while (rest.length) {
+      rest = rest.slice(await append(rest));
+      if (signer && seen!.since >= everyEvents) await checkpoint('count');
+    }
+    if (forceCheckpoint) await checkpoint(forceCheckpoint);
+    if (events.length) await flushed();
   }
 
   const batches = groupCommit(
