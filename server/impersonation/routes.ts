@@ -116,6 +116,15 @@ export function apiRouter(o: ResolvedOptions, life: Lifecycle, csrf: CsrfProtect
     return cleared;
   }
 
+  /** Use the four-eyes approval up now that the session exists; undo the session when it can't be. */
+  async function consumeApproval(id: string, consume: () => Promise<boolean>) {
+    const used = await consume().catch(() => undefined);
+    if (used) return;
+    await o.store.end(id).catch(() => undefined);
+    if (used === undefined) throw new OnBehalfError('STORE_UNAVAILABLE', 'The approval could not be used; nothing was started.');
+    throw new OnBehalfError('APPROVAL_REQUIRED', 'That approval was used by another start: ask for a new one.');
+  }
+
   const wrap = (fn: (req: Request, res: Response) => Promise<unknown>) => (req: Request, res: Response, next: NextFunction) =>
     fn(req, res).catch(next);
 
@@ -208,7 +217,7 @@ export function apiRouter(o: ResolvedOptions, life: Lifecycle, csrf: CsrfProtect
         throw new OnBehalfError(refusal, ELIGIBILITY_MESSAGES[refusal as keyof typeof ELIGIBILITY_MESSAGES] ?? 'Refused.');
       }
 
-      // Consent and four-eyes, once every other rule allowed the start (an approval is used up here).
+      // Consent and four-eyes, once every other rule allowed the start (an approval is used up once the session exists).
       const permit = await subject.beforeStart(req, actor, target!, body.reason, body.ticket);
       const now = o.now();
       // Never outlive the actor's own sign-in.
@@ -239,6 +248,7 @@ export function apiRouter(o: ResolvedOptions, life: Lifecycle, csrf: CsrfProtect
         throw new OnBehalfError('STORE_UNAVAILABLE', 'Impersonation state is unavailable; nothing was started.');
       }
       if (!created) throw new OnBehalfError('ALREADY_ACTING', ELIGIBILITY_MESSAGES.ALREADY_ACTING);
+      if (permit.consume) await consumeApproval(record.id, permit.consume);
 
       // Fail closed: no record on disk, no impersonation.
       try {

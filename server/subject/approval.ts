@@ -16,15 +16,20 @@ export function approval(o: ResolvedOptions, s: ResolvedSubjectOptions, life: Li
     mayApprove,
 
     /**
-     * At start: use an approved request (once: racing starts, one wins), or say the one that
-     * waits, or create one. The start goes on only with an approval; its audit names the approver.
+     * At start: find an approved request, or say the one that waits, or create one. The start goes
+     * on only with an approval; its audit names the approver. The approval is used up by
+     * `consume`, which the start calls only once its session exists (so a start refused for any
+     * other reason keeps it); of racing starts on one approval, one consumes it.
      */
-    async atStart(req: Request, actor: DirectoryUser, target: DirectoryUser, reason: string, ticket: string | undefined): Promise<Partial<AuditEvent>> {
+    async atStart(req: Request, actor: DirectoryUser, target: DirectoryUser, reason: string, ticket: string | undefined): Promise<{ audit: Partial<AuditEvent>; consume: () => Promise<boolean> }> {
       const now = o.now();
       const open = await s.store.listRequests({ actorId: String(actor.id), subjectId: String(target.id), kind: 'approval' }, now);
-      for (const r of open.filter((x) => x.status === 'approved')) {
-        const used = await s.store.transition(r.id, 'approved', { status: 'used' }, now);
-        if (used.ok) return { requestId: r.id, approver: r.approver };
+      const approved = open.find((x) => x.status === 'approved' && x.expiresAt > now);
+      if (approved) {
+        return {
+          audit: { requestId: approved.id, approver: approved.approver },
+          consume: async () => (await s.store.transition(approved.id, 'approved', { status: 'used' }, o.now())).ok,
+        };
       }
       const waiting = open.find((x) => x.status === 'pending');
       const details = (r: AccessRequest) => ({ request: { id: r.id, expiresAt: r.expiresAt } });

@@ -23,6 +23,11 @@ export interface StartPermit {
   audit: Partial<AuditEvent>;
   /** The session ends by then at the latest (the grant's end). */
   until?: number;
+  /**
+   * Four-eyes: use the approval up, once the session is created (false when a racing start used
+   * it first: the start is then undone). A start refused before that keeps its approval.
+   */
+  consume?: () => Promise<boolean>;
 }
 
 /** The subject's side, wired into one `onBehalf()` (docs/subject.md). */
@@ -74,7 +79,11 @@ export function subjectSide(o: ResolvedOptions, life: Lifecycle, csrf: CsrfProte
         permit.audit.grantId = grant.id;
         permit.until = grant.expiresAt;
       }
-      if (s.approvalOn && (await s.approval(input))) Object.assign(permit.audit, await fourEyes.atStart(req, actor, target, reason, ticket));
+      if (s.approvalOn && (await s.approval(input))) {
+        const approved = await fourEyes.atStart(req, actor, target, reason, ticket);
+        Object.assign(permit.audit, approved.audit);
+        permit.consume = approved.consume;
+      }
       return permit;
     },
     notices: noticeMiddleware(o, s, history, csrf),

@@ -84,8 +84,33 @@ describe('four-eyes approval (off by default)', () => {
     // Two of Avery's browsers at once.
     const other = await host.signIn('avery');
     const [a, b] = await Promise.all([avery.start('ashley'), other.start('ashley')]);
-    expect([a.status, b.status].sort()).toEqual([200, 403]);
+    // The loser is refused: as already acting (its twin's session exists) or, when it came after the
+    // winner had used the approval, for want of one. Only the winner used it.
+    const loser = [a, b].find((r) => r.status !== 200)!;
+    expect([a.status, b.status].filter((st) => st === 200)).toHaveLength(1);
+    expect([[409, 'ALREADY_ACTING'], [403, 'APPROVAL_REQUIRED']]).toContainEqual([loser.status, loser.json.error.code]);
     expect(host.audit.events.filter((e) => e.type === 'started')).toHaveLength(1);
+  });
+
+  it('a start refused as ALREADY_ACTING keeps its approval: it is used up only once the session exists', async () => {
+    const c = clock();
+    await fourEyes({ now: c.now });
+    const laptop = await host.signIn('avery');
+    const id = (await laptop.start('ashley')).json.error.request.id;
+    await (await host.signIn('olga')).post(`/onbehalf/approvals/${id}/approve`);
+    // Avery's other browser is acting on Bob (a moment ago: a racing start, not an abandoned one).
+    const phone = await host.signIn('avery');
+    expect((await phone.start('bob')).status).toBe(200);
+    const refused = await laptop.start('ashley');
+    expect([refused.status, refused.json.error.code]).toEqual([409, 'ALREADY_ACTING']);
+    expect((await host.ob.approvals())).toEqual([]);
+    expect((await laptop.get('/onbehalf/requests')).json.requests).toEqual([expect.objectContaining({ id, status: 'approved' })]);
+    await phone.stop();
+    const started = await laptop.start('ashley');
+    expect(started.status).toBe(200);
+    expect(host.audit.events.filter((e) => e.type === 'started').at(-1)).toMatchObject({ subject: { id: 'ashley' }, requestId: id, approver: { id: 'olga' } });
+    await laptop.stop();
+    expect((await laptop.start('ashley')).json.error.code).toBe('APPROVAL_REQUIRED');
   });
 
   it('a request not decided within the window (default 15 min) expires; an approval must be used within one', async () => {
