@@ -53,6 +53,7 @@ export const ERROR_STATUS = {
   STORE_UNAVAILABLE: 503,
   IDENTITY_UNAVAILABLE: 503,
   KEYS_UNAVAILABLE: 503,
+  ACTOR_CHAIN_INVALID: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -143,6 +143,8 @@ export const AUDIT_TYPES = [
   'access-requested',
   'request-approved',
   'request-declined',
+  // Acting tokens (docs/tokens.md): one was issued (who, for whom, which audience, until when; never the token).
+  'token-issued',
 ] as const;
 export type AuditType = (typeof AUDIT_TYPES)[number];
 
@@ -178,9 +180,11 @@ export const auditEventSchema = z.object({
   requestId: z.optional(z.string()),
   /** request-approved, request-declined, started after approval: who decided (four-eyes) or the subject (consent). */
   approver: z.optional(personSchema),
-  /** consent-granted: when the grant ends, epoch ms. */
+  /** consent-granted: when the grant ends; token-issued: when the token expires. Epoch ms. */
   until: z.optional(z.number()),
-  /** action: the `jti` of the access token the write was made with, on an API service ("onbehalf/tokens"). */
+  /** token-issued: the token's `jti`; action: the `jti` of the token the write was made with, on an API service ("onbehalf/tokens"). */
   tokenId: z.optional(z.string()),
+  /** token-issued: the service the token is for (its `aud`). */
+  audience: z.optional(z.string()),
 });
 export type AuditEvent = z.infer<typeof auditEventSchema>;

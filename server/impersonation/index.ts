@@ -1,5 +1,6 @@
 import express, { type Request, type RequestHandler } from 'express';
 import type { EndCause } from '../../shared/index.js';
+import { auditedTokens } from './audited-tokens.js';
 import { bannerMiddleware } from './banner.js';
 import { resolveIdentity } from './context.js';
 import { csrfProtection } from './csrf.js';
@@ -69,6 +70,8 @@ export function onBehalf(options: OnBehalfOptions): OnBehalf {
   const o = { ...resolved, store: guarded(resolved.store, 'impersonation store'), users: guardedDirectory(resolved.users) };
   for (const w of startupWarnings(o)) o.warn(w);
   const life = lifecycle(o);
+  // Every token, from the route or ob.token(), is on the record before it is handed out.
+  if (o.tokens) o.tokens = auditedTokens(o.tokens, life);
   const csrf = csrfProtection(o);
 
   let checkedFirstRequest = false;

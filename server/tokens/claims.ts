@@ -40,14 +40,15 @@ export interface ActingClaims {
 
 /** The `act` claim: the actor first, then the chain the host named, kept whole. */
 export function actClaim(actor: Acting['actor'], prior: ActClaim | undefined): ActClaim {
-  if (prior !== undefined) checkChain(prior, 1);
   return { sub: String(actor.id), name: actor.name, ...(actor.email && { email: actor.email }), ...(prior && { act: prior }) };
 }
 
-function checkChain(a: ActClaim, depth: number): void {
-  if (depth > MAX_ACT_DEPTH) throw new TypeError(`actingTokens: the host's actor chain is deeper than ${MAX_ACT_DEPTH}; it is refused rather than cut.`);
-  if (!a || typeof a.sub !== 'string' || !a.sub) throw new TypeError('actingTokens: every entry of the actor chain needs a `sub`.');
-  if (a.act !== undefined) checkChain(a.act, depth + 1);
+/** Why a chain the host's `priorActors` returned can't go in a token, if it can't (it is refused, never cut). */
+export function actorChainProblem(a: unknown, depth = 1): string | undefined {
+  if (depth > MAX_ACT_DEPTH) return `it is deeper than ${MAX_ACT_DEPTH}`;
+  const entry = a as Partial<ActClaim> | null;
+  if (!entry || typeof entry !== 'object' || typeof entry.sub !== 'string' || !entry.sub) return 'an entry has no `sub` string';
+  return entry.act === undefined ? undefined : actorChainProblem(entry.act, depth + 1);
 }
 
 export function actingClaims(s: Acting, t: { issuer: string; audience: string; id: string; issuedAt: number; expiresAt: number; act: ActClaim }): ActingClaims {

@@ -4,7 +4,7 @@ import { SignJWT } from 'jose';
 import { ACTING_TOKEN_TYP } from '../../shared/index.js';
 import { OnBehalfError } from '../impersonation/errors.js';
 import type { Acting, ActClaim, ActingTokenIssuer } from '../impersonation/types.js';
-import { actClaim, actingClaims } from './claims.js';
+import { actClaim, actingClaims, actorChainProblem } from './claims.js';
 import { tokenKeys, type TokenKeyConfig } from './keys.js';
 
 /** Options of `actingTokens()`. */
@@ -27,6 +27,8 @@ export interface ActingTokensOptions {
   priorActors?: (req: Request) => ActClaim | undefined;
   /** Clock, for tests: pass the same as `onBehalf({ now })`. Default `Date.now`. */
   now?: () => number;
+  /** Where a `priorActors` fault is reported (once per kind of fault). Default `console.warn`. */
+  warn?: (message: string) => void;
 }
 
 /**
@@ -44,7 +46,28 @@ export function actingTokens(options: ActingTokensOptions): ActingTokenIssuer {
   if (!(Number.isInteger(ttlSeconds) && ttlSeconds > 0)) throw new TypeError('actingTokens: ttlSeconds must be a positive whole number of seconds.');
   const keys = tokenKeys(options.keys);
   const { issuer, priorActors, now = Date.now } = options;
+  const warn = options.warn ?? ((m: string) => console.warn(`[onbehalf] ${m}`));
   const allowed = new Set(audiences);
+  const reported = new Set<string>();
+
+  /** The host's prior actors for this request; a chain that throws or is malformed issues no token (503, one log line). */
+  function priorChain(req: Request | undefined): ActClaim | undefined {
+    if (!req || !priorActors) return undefined;
+    let chain: unknown;
+    let problem: string | undefined;
+    try {
+      chain = priorActors(req);
+      if (chain !== undefined) problem = actorChainProblem(chain);
+    } catch (err) {
+      problem = `it threw (${err instanceof Error ? err.message : String(err)})`;
+    }
+    if (problem === undefined) return chain as ActClaim | undefined;
+    if (!reported.has(problem)) {
+      reported.add(problem);
+      warn(`actingTokens: the host's priorActors returned an actor chain that can't go in a token: ${problem}; no token is issued until it is fixed.`);
+    }
+    throw new OnBehalfError('ACTOR_CHAIN_INVALID', 'The host application named an actor chain that cannot be put in a token; no token was issued.');
+  }
 
   return {
     audiences: Object.freeze([...audiences]),
@@ -57,7 +80,7 @@ export function actingTokens(options: ActingTokensOptions): ActingTokenIssuer {
       const expiresAt = Math.min(Math.floor((issuedAt + ttlSeconds * 1000) / 1000) * 1000, Math.floor(session.expiresAt / 1000) * 1000);
       if (expiresAt <= issuedAt) throw new OnBehalfError('EXPIRED', 'The work-on-behalf session is ending; no token was issued.');
       const id = randomUUID();
-      const act = actClaim(session.actor, req && priorActors?.(req));
+      const act = actClaim(session.actor, priorChain(req));
       const claims = actingClaims(session, { issuer, audience, id, issuedAt, expiresAt, act });
       const token = await new SignJWT({ ...claims })
         .setProtectedHeader({ alg: keys.signing.alg, kid: keys.signing.kid, typ: ACTING_TOKEN_TYP })

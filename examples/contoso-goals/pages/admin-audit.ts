@@ -43,7 +43,7 @@ type Filter = z.infer<typeof filterSchema>;
 
 const TYPE_BADGES: Record<AuditEvent['type'], string> = {
   started: 'accent', ended: '', action: 'warn', outcome: '', denied: 'bad',
-  'consent-granted': 'ok', 'consent-revoked': '', 'access-requested': 'accent', 'request-approved': 'ok', 'request-declined': 'bad',
+  'consent-granted': 'ok', 'consent-revoked': '', 'access-requested': 'accent', 'request-approved': 'ok', 'request-declined': 'bad', 'token-issued': '',
 };
 
 /** Admin › Audit needs `audit:read`, held by the effective user (so never while acting for someone without it). */

@@ -85,14 +85,31 @@ describe('POST {basePath}/token (RFC 8693 token exchange)', () => {
     expect(claims.act).toEqual({ sub: 'avery', name: 'Avery Admin', email: 'avery@contoso.test', act: { sub: 'msp-operator-7', act: { sub: 'msp-root' } } });
   });
 
-  it('refuses a chain deeper than the limit rather than cutting it, and issues nothing', async () => {
+  it('refuses a chain deeper than the limit rather than cutting it: 503 ACTOR_CHAIN_INVALID, one log line, nothing issued', async () => {
     let deep: any = { sub: 'root' };
     for (let i = 0; i < 6; i++) deep = { sub: `hop${i}`, act: deep };
-    const admin = await actingHost({ priorActors: () => deep });
+    const warnings: string[] = [];
+    const admin = await actingHost({ priorActors: () => deep, warn: (m) => warnings.push(m) });
+    for (let i = 0; i < 3; i++) {
+      const r = await formExchange(admin);
+      expect([r.status, r.json.error.code]).toEqual([503, 'ACTOR_CHAIN_INVALID']);
+      expect(r.json.access_token).toBeUndefined();
+    }
+    expect(warnings).toEqual([expect.stringContaining('priorActors returned an actor chain that can\'t go in a token: it is deeper than 5')]);
+    expect(host!.warnings.filter((w) => w.includes('unexpected error'))).toEqual([]);
+  });
+
+  it('a priorActors that throws or returns an entry without `sub` is the same typed 503', async () => {
+    const warnings: string[] = [];
+    let chain: () => any = () => ({ name: 'no sub' });
+    const admin = await actingHost({ priorActors: () => chain(), warn: (m) => warnings.push(m) });
+    expect((await formExchange(admin)).json.error.code).toBe('ACTOR_CHAIN_INVALID');
+    chain = () => {
+      throw new Error('upstream sign-in gone');
+    };
     const r = await formExchange(admin);
-    expect(r.status).toBe(500);
-    expect(r.json.error.code).toBe('INTERNAL');
-    expect(r.json.access_token).toBeUndefined();
+    expect([r.status, r.json.error.code]).toEqual([503, 'ACTOR_CHAIN_INVALID']);
+    expect(warnings).toEqual([expect.stringContaining('an entry has no `sub` string'), expect.stringContaining('it threw (upstream sign-in gone)')]);
   });
 
   it('marks tokens of a read-only session read-only, and still issues them there', async () => {
@@ -166,9 +183,43 @@ describe('POST {basePath}/token (RFC 8693 token exchange)', () => {
     host = await startHost({ tokens });
     await expect(host.ob.token({ onBehalf: { active: false, userId: 'avery' } } as any, API_AUDIENCE)).rejects.toMatchObject({ code: 'NOT_ACTING' });
     const acting = { active: true, userId: 'ashley', subject: { id: 'ashley', name: 'Ashley' }, actor: { id: 'avery', name: 'Avery Admin' }, reason: 'r', sessionId: 's1', startedAt: Date.now(), expiresAt: Date.now() + 60_000, readOnly: false };
-    const issued = await host.ob.token({ onBehalf: acting } as any, API_AUDIENCE);
+    const req = { onBehalf: acting, ip: '127.0.0.1', get: () => undefined } as any;
+    const issued = await host.ob.token(req, API_AUDIENCE);
     expect(decodeJwt(issued.token)).toMatchObject({ sub: 'ashley', act: { sub: 'avery' }, sid: 's1' });
-    await expect(host.ob.token({ onBehalf: acting } as any, 'https://elsewhere.test')).rejects.toMatchObject({ code: 'INVALID_AUDIENCE' });
+    expect(host.audit.events.at(-1)).toMatchObject({ type: 'token-issued', sessionId: 's1', tokenId: issued.id, audience: API_AUDIENCE });
+    await expect(host.ob.token(req, 'https://elsewhere.test')).rejects.toMatchObject({ code: 'INVALID_AUDIENCE' });
+  });
+});
+
+describe('issuing a token is audited', () => {
+  it('writes token-issued (who, for whom, session, audience, jti, expiry; never the token) before the token is handed out', async () => {
+    const admin = await actingHost();
+    const r = await formExchange(admin);
+    expect(r.status).toBe(200);
+    const claims = decodeJwt(r.json.access_token);
+    const e = host!.audit.events.at(-1)!;
+    expect(e).toMatchObject({
+      type: 'token-issued',
+      actor: { id: 'avery' },
+      subject: { id: 'ashley' },
+      sessionId: claims.sid,
+      audience: API_AUDIENCE,
+      tokenId: claims.jti,
+      until: claims.exp! * 1000,
+      ip: '127.0.0.1',
+    });
+    expect(JSON.stringify(host!.audit.events)).not.toContain(r.json.access_token);
+    expect(JSON.stringify(host!.audit.events)).not.toContain(r.json.access_token.split('.')[2]);
+  });
+
+  it('fails closed: when the audit cannot take the record, 503 AUDIT_UNAVAILABLE and no token', async () => {
+    const admin = await actingHost();
+    const write = host!.audit.write;
+    (host!.audit as { write: typeof write }).write = async (e) => (e.type === 'token-issued' ? Promise.reject(new Error('disk full')) : write(e));
+    const r = await formExchange(admin);
+    expect([r.status, r.json.error.code]).toEqual([503, 'AUDIT_UNAVAILABLE']);
+    expect(r.json.access_token).toBeUndefined();
+    expect(r.text).not.toMatch(/eyJ/);
   });
 });
 
