@@ -98,7 +98,7 @@ async function pickerTimes(eb: ExtensionBrowser, host: TestHost, runs: number) {
         input.dispatchEvent(new Event('input'));
         await new Promise<void>((resolve) => {
           const obs = new MutationObserver(() => {
-            if (label.textContent === 'Results') {
+            if (label.textContent?.startsWith('Users matching')) {
               obs.disconnect();
               resolve();
             }

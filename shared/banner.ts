@@ -14,6 +14,7 @@ export const BANNER = {
   endedDetail: 'The session has ended. This page may still show their account: reload it to continue as yourself.',
   reloadLabel: 'Reload',
   reasonLabel: 'Reason',
+  ticketLabel: 'Ticket',
   timeLeftLabel: 'Time left',
   /** Yellow background, near-black text: contrast ratio above 15:1 (WCAG AA needs 4.5:1). */
   colors: { background: '#ffd43b', text: '#1a1a1a', button: '#1a1a1a', buttonText: '#ffffff' },

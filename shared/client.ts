@@ -5,6 +5,7 @@
  */
 import { errorBodySchema } from './errors.js';
 import { startResponseSchema, statusResponseSchema, stopResponseSchema, usersResponseSchema, type Candidate, type StatusResponse } from './protocol.js';
+import { myRequestsResponseSchema } from './subject.js';
 import { TOKEN_EXCHANGE_GRANT, tokenResponseSchema } from './tokens.js';
 
 /** The protocol itself: the schemas both sides validate with, the error codes and their statuses. */
@@ -186,6 +187,10 @@ export function onBehalfClient(options: OnBehalfClientOptions = {}) {
       const res = parse(startResponseSchema, await post('/start', input));
       csrfToken = res.csrfToken;
       return res;
+    },
+    /** `GET {basePath}/requests`: the signed-in admin's open requests (consent and four-eyes approval), to start once approved. */
+    async requests() {
+      return parse(myRequestsResponseSchema, await call('GET', '/requests')).requests;
     },
     /** `POST {basePath}/stop`: exit; `redirect` is where the host sends the admin back to. */
     async stop() {

@@ -21,14 +21,14 @@ export function reasonSchema(rules: ReasonRules = DEFAULT_REASON_RULES) {
     z.overwrite(oneLine),
     z.minLength(rules.minLength, `The reason must explain why, in at least ${rules.minLength} characters.`),
     z.maxLength(rules.maxLength, `The reason must be at most ${rules.maxLength} characters.`),
-    z.refine((s) => !hasInvisibleCharacters(s), 'The reason must not contain control or invisible characters (zero-width, bidi).'),
+    z.refine((s) => !hasInvisibleCharacters(s), 'The reason contains a hidden character (a tab, or an invisible one pasted with the text): type that part again.'),
   );
 }
 
 export const ticketSchema = z.string().check(
   z.trim(),
   z.maxLength(100, 'The ticket reference must be at most 100 characters.'),
-  z.refine((s) => !hasInvisibleCharacters(s), 'The ticket reference must not contain control or invisible characters (zero-width, bidi).'),
+  z.refine((s) => !hasInvisibleCharacters(s), 'The ticket contains a hidden character (a tab, or an invisible one pasted with the text): type it again.'),
 );
 
 export const localPathSchema = z.string().check(z.refine(isSafeLocalPath, 'Must be a path on this site, starting with a single "/".'));
@@ -104,6 +104,9 @@ export const statusResponseSchema = z.discriminatedUnion('active', [
 ]);
 export type StatusResponse = z.infer<typeof statusResponseSchema>;
 
+export const APPROVAL_STATES = ['required', 'pending', 'approved'] as const;
+export type ApprovalState = (typeof APPROVAL_STATES)[number];
+
 export const candidateSchema = z.object({
   id: userIdValueSchema,
   name: z.string(),
@@ -112,6 +115,11 @@ export const candidateSchema = z.object({
   code: z.optional(z.string()),
   /** The reason in words when not eligible. */
   message: z.optional(z.string()),
+  /**
+   * Four-eyes (docs/subject.md), for an eligible user the policy protects: `required` (a start
+   * sends a request), `pending` (the caller's request waits), `approved` (the caller may start).
+   */
+  approval: z.optional(z.enum(APPROVAL_STATES)),
 });
 export type Candidate = z.infer<typeof candidateSchema>;
 export const usersResponseSchema = z.object({ users: z.array(candidateSchema) });

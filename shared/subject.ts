@@ -77,6 +77,9 @@ export const accessRequestSchema = z.object({
 });
 export type AccessRequest = z.infer<typeof accessRequestSchema>;
 
+/** `GET {basePath}/requests`: the admin's own open requests, pending or approved and not yet used. */
+export const myRequestsResponseSchema = z.object({ requests: z.array(accessRequestSchema) });
+
 /** `GET {basePath}/me/access`. */
 export const myAccessResponseSchema = z.object({
   /** Every session on the account, newest first: live ones first, then ended ones. */

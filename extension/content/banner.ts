@@ -190,7 +190,8 @@ export function createBanner(onExit: () => void) {
     d.readOnly.hidden = v.ended === true || !v.readOnly;
     d.meta.hidden = v.ended === true;
     d.reason.textContent = v.reason;
-    d.ticket.textContent = v.ticket ? ` (${v.ticket})` : '';
+    // The ticket before the countdown: both are read with the reason, the countdown changes.
+    d.ticket.textContent = v.ticket ? ` · ${BANNER.ticketLabel}: ${v.ticket}` : '';
     d.timeLeft.textContent = formatTimeLeft(v.expiresAt - (Date.now() + v.clockOffset));
     const label = v.ended ? BANNER.reloadLabel : BANNER.exitLabel;
     d.button.disabled = busy;

@@ -118,6 +118,8 @@ function run(api: HostApi) {
           setTimeout(() => navigateTo(res.redirect));
           return { session: res.session, redirect: res.redirect };
         }
+        case 'requests':
+          return { requests: await api.requests() };
         case 'stop':
           return await exit();
         case 'refresh':

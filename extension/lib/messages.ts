@@ -11,6 +11,8 @@ export type TabRequest =
   | { type: 'users'; q: string; limit?: number }
   | { type: 'start'; userId: string; reason: string; ticket?: string; readOnly?: boolean }
   | { type: 'stop' }
+  /** The admin's open requests (four-eyes approval), to start once one is approved. */
+  | { type: 'requests' }
   /** From the background: the session may have changed in another tab; read status again. */
   | { type: 'refresh' }
   /** Test builds only: the banner's text and where its Exit button is. */
@@ -57,6 +59,7 @@ export function isTabRequest(msg: unknown): msg is TabRequest {
   const m = msg as Record<string, unknown>;
   switch (m.type) {
     case 'status':
+    case 'requests':
     case 'stop':
     case 'refresh':
     case 'probe':

@@ -2,8 +2,9 @@
 import '../lib/jitless.js';
 import browser from 'webextension-polyfill';
 import { BANNER, DEFAULT_REASON_RULES, ELIGIBILITY_MESSAGES, formatTimeLeft, reasonSchema, ticketSchema, type Candidate, type SessionView } from '../../shared/index.js';
-import { originPattern, parseHost, DEFAULT_BASE_PATH, hostFor, loadHosts, recentUsers, rememberUser, saveHosts, type RecentUser, type TabStatus } from '../lib/index.js';
-import { picker } from './picker.js';
+import { originPattern, parseHost, DEFAULT_BASE_PATH, hostFor, loadHosts, recentUsers, rememberUser, saveHosts, type TabStatus } from '../lib/index.js';
+import { approvalStep } from './approval.js';
+import { currentRecent, picker } from './picker.js';
 import { connect, tabOrigin, targetTab, type TabLink } from './tab-link.js';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -69,27 +70,48 @@ function showActing(link: TabLink, session: SessionView, serverNow: number) {
   exit.focus();
 }
 
-function showConfirm(link: TabLink, origin: string, user: Candidate | RecentUser, back: () => void) {
+/** Show or clear a field's error beside it, and mark the field invalid (aria-invalid) while it has one. */
+function fieldError(fieldId: string, errorId: string, text: string) {
+  setError(errorId, text);
+  if (text) $(fieldId).setAttribute('aria-invalid', 'true');
+  else $(fieldId).removeAttribute('aria-invalid');
+}
+
+/** Which field a refusal of the server is about, if any. */
+const FIELD_OF: Record<string, [string, string]> = { INVALID_REASON: ['reason', 'reason-error'], INVALID_TICKET: ['ticket', 'ticket-error'] };
+
+function showConfirm(link: TabLink, origin: string, user: Candidate, back: () => void) {
   $('confirm-title').textContent = `Work on behalf of ${user.name}?`;
-  $('confirm-email').textContent = 'email' in user && user.email ? user.email : '';
-  setError('reason-error', '');
+  $('confirm-email').textContent = user.email ?? '';
+  fieldError('reason', 'reason-error', '');
+  fieldError('ticket', 'ticket-error', '');
   setError('start-error', '');
   const form = $<HTMLFormElement>('confirm');
   const startButton = $<HTMLButtonElement>('start');
-  $('back').onclick = back;
+  const reasonField = $<HTMLTextAreaElement>('reason');
+  const ticketField = $<HTMLInputElement>('ticket');
+  reasonField.value = ticketField.value = '';
+  const four = approvalStep({ link, user, note: $('approval-note'), button: startButton, reason: reasonField, ticket: ticketField });
+  four.init();
+  const leave = () => {
+    four.stop();
+    back();
+  };
+  $('back').onclick = leave;
   form.onkeydown = (e) => {
     if (e.key === 'Escape') {
       e.preventDefault();
-      back();
+      leave();
     }
   };
   form.onsubmit = async (e) => {
     e.preventDefault();
     // The same rules the server applies (shared/protocol.ts); the server checks again.
-    const reason = reasonSchema(DEFAULT_REASON_RULES).safeParse($<HTMLTextAreaElement>('reason').value);
-    const ticket = ticketSchema.safeParse($<HTMLInputElement>('ticket').value);
-    setError('reason-error', reason.success ? '' : (reason.error.issues[0]?.message ?? 'Invalid reason.'));
-    setError('start-error', ticket.success ? '' : (ticket.error.issues[0]?.message ?? 'Invalid ticket.'));
+    const reason = reasonSchema(DEFAULT_REASON_RULES).safeParse(reasonField.value);
+    const ticket = ticketSchema.safeParse(ticketField.value);
+    fieldError('reason', 'reason-error', reason.success ? '' : (reason.error.issues[0]?.message ?? 'Check the reason.'));
+    fieldError('ticket', 'ticket-error', ticket.success ? '' : (ticket.error.issues[0]?.message ?? 'Check the ticket.'));
+    setError('start-error', '');
     if (!reason.success) return $('reason').focus();
     if (!ticket.success) return $('ticket').focus();
     startButton.disabled = true;
@@ -101,28 +123,39 @@ function showConfirm(link: TabLink, origin: string, user: Candidate | RecentUser
         ticket: ticket.data || undefined,
         readOnly: $<HTMLInputElement>('read-only').checked,
       });
-      await rememberUser(origin, { id: String(user.id), name: user.name });
+      four.stop();
+      await rememberUser(origin, { id: String(user.id), name: user.name, email: user.email });
       if (inTab) notice(`Started: ${BANNER.title(user.name)}.`);
       done();
     } catch (err) {
-      const code = (err as { code?: string }).code;
-      setError(code === 'INVALID_REASON' ? 'reason-error' : 'start-error', err instanceof Error ? err.message : 'Could not start.');
-    } finally {
-      startButton.disabled = false;
+      const code = (err as { code?: string }).code ?? '';
+      const message = err instanceof Error ? err.message : 'Could not start. Try again.';
+      const field = FIELD_OF[code];
+      if (code === 'APPROVAL_REQUIRED' || code === 'APPROVAL_PENDING') {
+        // The request is on its way (or was already): wait for a second admin here.
+        await rememberUser(origin, { id: String(user.id), name: user.name, email: user.email });
+        return four.requested();
+      }
+      if (field) {
+        fieldError(field[0], field[1], message);
+        $(field[0]).focus();
+      } else setError('start-error', message);
     }
+    startButton.disabled = false;
   };
   showView('confirm');
-  $('reason').focus();
+  reasonField.focus();
 }
 
 async function showPicker(link: TabLink, origin: string) {
+  const search = async (q: string) => (await link.send<{ users: Candidate[] }>({ type: 'users', q, limit: 20 })).users;
   const p = picker({
     input: $<HTMLInputElement>('search'),
     list: $<HTMLUListElement>('results'),
     label: $('results-label'),
     error: $('picker-error'),
-    recent: await recentUsers(origin),
-    search: async (q) => (await link.send<{ users: Candidate[] }>({ type: 'users', q, limit: 20 })).users,
+    recent: recentUsers(origin).then((users) => currentRecent(users, search)),
+    search,
     onPick: (user) =>
       showConfirm(link, origin, user, () => {
         showView('picker');

@@ -28,7 +28,7 @@ export function renderBanner(o: ResolvedOptions, ctx: Acting, csrfFields: string
     `${escapeHtml(BANNER.detail(name))}` +
     (ctx.readOnly ? ` <em>${escapeHtml(BANNER.readOnly)}</em>` : '') +
     `<br><small>${escapeHtml(BANNER.reasonLabel)}: <span data-reason>${escapeHtml(ctx.reason)}</span>` +
-    (ctx.ticket ? ` (${escapeHtml(ctx.ticket)})` : '') +
+    (ctx.ticket ? ` · ${escapeHtml(BANNER.ticketLabel)}: ${escapeHtml(ctx.ticket)}` : '') +
     ` · ${escapeHtml(BANNER.timeLeftLabel)}: <span data-expires-at="${ctx.expiresAt}">${formatTimeLeft(ctx.expiresAt - now)}</span></small></div>` +
     `</div><script src="${escapeHtml(o.basePath)}/banner.js" defer></script>`
   );

@@ -153,10 +153,13 @@ export function apiRouter(o: ResolvedOptions, life: Lifecycle, csrf: CsrfProtect
       const q = usersQuerySchema.safeParse(req.query);
       if (!q.success) throw new OnBehalfError('BAD_REQUEST', q.error.issues[0].message);
       const found = await o.users.search(q.data.q, q.data.limit);
+      const approvalOf = subject.approvalStates(req, actor);
       const users: Candidate[] = await Promise.all(
         found.map(async (u) => {
           const code = await targetRefusal(o, actor, u, req);
-          return { ...person(u), eligible: !code, ...(code && { code, message: ELIGIBILITY_MESSAGES[code] }) };
+          if (code) return { ...person(u), eligible: false, code, message: ELIGIBILITY_MESSAGES[code] };
+          const approval = await approvalOf(u);
+          return { ...person(u), eligible: true, ...(approval && { approval }) };
         }),
       );
       res.json({ users });

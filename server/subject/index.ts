@@ -1,5 +1,5 @@
 import type { Request, RequestHandler, Router } from 'express';
-import type { AccessEntry, AccessRequest, AuditEvent, Grant } from '../../shared/index.js';
+import type { AccessEntry, AccessRequest, ApprovalState, AuditEvent, Grant } from '../../shared/index.js';
 import type { CsrfProtection } from '../impersonation/csrf.js';
 import { OnBehalfError } from '../impersonation/errors.js';
 import type { Lifecycle } from '../impersonation/lifecycle.js';
@@ -39,6 +39,11 @@ export interface SubjectSide {
   access(userId: string): Promise<{ sessions: AccessEntry[]; grants: Grant[]; requests: AccessRequest[] }>;
   /** Four-eyes requests waiting for a second admin. */
   approvals(): Promise<AccessRequest[]>;
+  /**
+   * For the picker: a lookup of where four-eyes stands for `actor` and a target (undefined when
+   * the policy does not protect it). The actor's requests are read once per lookup.
+   */
+  approvalStates(req: Request, actor: DirectoryUser): (target: DirectoryUser) => Promise<ApprovalState | undefined>;
   /** The subject's notices on their own pages (part of `ob.banner()`). */
   notices: RequestHandler;
   /** Resolves once every access entry being written is written. */
@@ -61,10 +66,21 @@ export function subjectSide(o: ResolvedOptions, life: Lifecycle, csrf: CsrfProte
     return { sessions, grants: live, requests: requests.filter((r) => r.status === 'pending') };
   }
   const approvals = async () => (await s.store.listRequests({ kind: 'approval' }, o.now())).filter((r) => r.status === 'pending');
+  function approvalStates(req: Request, actor: DirectoryUser) {
+    let mine: Promise<AccessRequest[]> | undefined;
+    return async (target: DirectoryUser): Promise<ApprovalState | undefined> => {
+      if (!s.approvalOn || !(await s.approval({ actor, target, req }))) return undefined;
+      mine ??= s.store.listRequests({ actorId: String(actor.id), kind: 'approval' }, o.now());
+      const forTarget = (await mine).filter((r) => String(r.subject.id) === String(target.id));
+      if (forTarget.some((r) => r.status === 'approved')) return 'approved';
+      return forTarget.some((r) => r.status === 'pending') ? 'pending' : 'required';
+    };
+  }
   return {
     router: subjectRouter(o, s, csrf, { history, consent: grants, approval: fourEyes, access, approvals }),
     access,
     approvals,
+    approvalStates,
     async beforeStart(req, actor, target, reason, ticket) {
       const input = { actor, target, req };
       const permit: StartPermit = { audit: {} };

@@ -160,8 +160,8 @@ describe('extension in Chromium', () => {
     expect(banner.text).toContain(BANNER.title('Ashley Kim'));
     expect(banner.text).toContain(BANNER.detail('Ashley Kim'));
     expect(banner.text).toContain(REASON);
-    expect(banner.text).toContain('SUP-42');
-    expect(banner.text).toMatch(/Time left: (29|30):\d\d/);
+    // The ticket comes with the reason, before the countdown (D9).
+    expect(banner.text).toMatch(new RegExp(`Reason: ${REASON} · Ticket: SUP-42 Time left: (29|30):\\d\\d`));
     // The banner covers nothing: the page gets bottom padding its height, and its fixed footer is lifted above it.
     const room = await acting.evaluate((sel) => ({
       padding: parseFloat(getComputedStyle(document.body).paddingBottom),
@@ -187,6 +187,9 @@ describe('extension in Chromium', () => {
     await popup.waitForSelector('#acting:not([hidden])');
     expect(await popup.$eval('#acting-title', (e) => e.textContent)).toBe(BANNER.title('Ashley Kim'));
     expect(await popup.$eval('#acting-reason', (e) => e.textContent)).toBe(REASON);
+    // Reason and ticket first, then the times.
+    expect(await popup.$$eval('#acting dt', (els) => els.map((e) => e.textContent))).toEqual(['Reason', 'Ticket', 'Since', 'Time left']);
+    expect(await popup.$eval('#acting-ticket', (e) => e.textContent)).toBe('SUP-42');
     expect(await popup.$eval('#acting-left', (e) => e.textContent)).toMatch(/^(29|30):\d\d$/);
     expect(await popup.$eval('#exit', (e) => e.textContent)).toBe('Exit');
     await popup.close();
@@ -245,7 +248,8 @@ describe('extension in Chromium', () => {
 
     // The background takes state reports only from a top-frame content script of an enabled
     // host: one from an extension page (no host origin) changes no badge.
-    const extTab = await tabIdOf(eb, eb.extPage);
+    // The extension page's own tab, as it sees itself.
+    const extTab = await eb.extPage.evaluate(async () => ((await (globalThis as any).chrome.tabs.getCurrent()) as { id: number }).id);
     const badge = await eb.extPage.evaluate(async (tabId) => {
       const c = (globalThis as any).chrome;
       await c.runtime.sendMessage({ type: 'state', active: true, key: 'forged@1', subjectName: 'Mallory Forged' }).catch(() => undefined);
@@ -286,10 +290,11 @@ describe('extension in Chromium', () => {
     // Back to the picker, which lists the recent user; storage holds only ids and names.
     const popup = await openPopup(eb, acting);
     await popup.waitForSelector('#picker:not([hidden])');
-    expect(await popup.$eval('#results-label', (e) => e.textContent)).toBe('Recent');
+    expect(await popup.$eval('#results-label', (e) => e.textContent)).toBe('Recent users');
+    await popup.waitForSelector('#results [role=option]');
     expect(await popup.$$eval('#results [role=option] .name', (els) => els.map((e) => e.textContent))).toEqual(['Ashley Kim']);
     const stored = await eb.extPage.evaluate(() => (globalThis as any).chrome.storage.local.get(null));
-    expect(stored.recent).toEqual({ [enabled.origin]: [{ id: ASHLEY.id, name: ASHLEY.name }] });
+    expect(stored.recent).toEqual({ [enabled.origin]: [{ id: ASHLEY.id, name: ASHLEY.name, email: ASHLEY.email }] });
     expect(JSON.stringify(stored)).not.toMatch(/csrf|token|reason|ticket|SUP-42/i);
     await popup.close();
   });

@@ -92,21 +92,27 @@ export async function signIn(page: Page, origin: string, userId: string | number
   await page.goto(`${origin}/test/signin?as=${encodeURIComponent(userId)}`);
 }
 
-/** Start through the host's own API from the page, as its server-side UI would (no extension involved). */
-export function startThroughHostApi(page: Page, userId: string | number, reason = 'Started from the host app itself'): Promise<number> {
+/** A call of the host's onbehalf API from the page: same-origin, its cookies, its session's CSRF token. */
+export function callHostApi(page: Page, method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; body: any }> {
   return page.evaluate(
-    async (userId, reason) => {
+    async (method, path, body) => {
       const { csrfToken } = await (await fetch('/onbehalf/status')).json();
-      const res = await fetch('/onbehalf/start', {
-        method: 'POST',
+      const res = await fetch(`/onbehalf${path}`, {
+        method,
         headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrfToken },
-        body: JSON.stringify({ userId, reason }),
+        ...(body !== undefined && { body: JSON.stringify(body) }),
       });
-      return res.status;
+      return { status: res.status, body: await res.json().catch(() => undefined) };
     },
-    userId,
-    reason,
+    method,
+    path,
+    body,
   );
+}
+
+/** Start through the host's own API from the page, as its server-side UI would (no extension involved). */
+export async function startThroughHostApi(page: Page, userId: string | number, reason = 'Started from the host app itself'): Promise<number> {
+  return (await callHostApi(page, 'POST', '/start', { userId, reason })).status;
 }
 
 /** A new tab on `origin` where the admin already acts for `userId` (started through the host's own API), reloaded. */

@@ -61,6 +61,26 @@ describe('four-eyes approval (off by default)', () => {
     expect(entry).toMatchObject({ actor: { id: 'avery' }, approver: { id: 'olga', name: 'Olga Owner' } });
   });
 
+  it('the user list tells the picker where four-eyes stands: required, pending, approved, then required again', async () => {
+    await fourEyes();
+    const avery = await host.signIn('avery');
+    const approvalOf = async (id: string) => (await avery.get('/onbehalf/users?q=')).json.users.find((u: { id: string }) => u.id === id)?.approval;
+    expect(await approvalOf('ashley')).toBe('required');
+    // Not protected, or not eligible: no field.
+    expect(await approvalOf('bob')).toBeUndefined();
+    expect(await approvalOf('ivan')).toBeUndefined();
+    const id = (await avery.start('ashley')).json.error.request.id;
+    expect(await approvalOf('ashley')).toBe('pending');
+    // Another admin's request is theirs: Sam still sees "required".
+    const sam = await host.signIn('sam');
+    expect((await sam.get('/onbehalf/users?q=ashley')).json.users[0].approval).toBe('required');
+    expect((await (await host.signIn('olga')).post(`/onbehalf/approvals/${id}/approve`)).status).toBe(200);
+    expect(await approvalOf('ashley')).toBe('approved');
+    expect((await avery.start('ashley')).status).toBe(200);
+    await avery.stop();
+    expect(await approvalOf('ashley')).toBe('required');
+  });
+
   it('racing approvals: exactly one wins', async () => {
     await fourEyes();
     const avery = await host.signIn('avery');
