@@ -36,7 +36,7 @@ export async function buildExtension({ outDir, test = false } = {}) {
     outdir: out,
     bundle: true,
     format: 'iife',
-    target: ['chrome121', 'firefox142'],
+    target: ['chrome121', 'firefox140'],
     minify: !test,
     sourcemap: false,
     legalComments: 'none',

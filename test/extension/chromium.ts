@@ -51,7 +51,9 @@ export async function tabIdOf(eb: ExtensionBrowser, page: Page): Promise<number>
   const url = page.url();
   return eb.extPage.evaluate(async (u) => {
     const tabs = await (globalThis as any).chrome.tabs.query({});
-    return tabs.find((t: any) => t.url === u).id as number;
+    const tab = tabs.find((t: any) => t.url === u);
+    if (!tab) throw new Error(`no tab at ${u} among ${tabs.map((t: any) => t.url).join(', ')}`);
+    return tab.id as number;
   }, url);
 }
 

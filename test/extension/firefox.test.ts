@@ -3,7 +3,7 @@ import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { BANNER } from '../../shared/index.js';
 import { buildExtension } from '../../extension/build.mjs';
-import { launchFirefox, openExtensionPage, probe, tabIdOf, type FirefoxWithExtension } from './firefox.js';
+import { fill, launchFirefox, openExtensionPage, probe, tabIdOf, until, type FirefoxWithExtension } from './firefox.js';
 import { ADMIN, ASHLEY, BANNER_HOST, startTestHost, type TestHost } from './host.js';
 
 let ff: FirefoxWithExtension;
@@ -33,9 +33,9 @@ async function waitForProbe(ext: Page, tabId: number, mounted: boolean) {
 test('Firefox: enable the host, start from the popup, the banner appears, Exit ends the session', async () => {
   const ext = await ff.browser.newPage();
   await openExtensionPage(ext, 'options.html', '#origin');
-  await ext.locator('#origin').fill(host.origin);
-  await ext.locator('#add-button').click();
-  await ext.waitForFunction((o) => [...document.querySelectorAll('#host-rows td')].some((td) => td.textContent === o), {}, host.origin);
+  await fill(ext, '#origin', host.origin);
+  await (await ext.waitForSelector('#add-button'))!.click();
+  await until(ext, (o) => [...document.querySelectorAll('#host-rows td')].some((td) => td.textContent === o), host.origin);
 
   const page = await ff.browser.newPage();
   await page.goto(`${host.origin}/test/signin?as=${ADMIN.id}`);
@@ -44,16 +44,16 @@ test('Firefox: enable the host, start from the popup, the banner appears, Exit e
 
   const popup = await ff.browser.newPage();
   await openExtensionPage(popup, `popup.html?tabId=${tabId}`, '#picker:not([hidden])');
-  await popup.locator('#search').fill('ashley');
-  await popup.waitForFunction(() => document.querySelector('#results [role=option] .name')?.textContent === 'Ashley Kim');
+  await fill(popup, '#search', 'ashley');
+  await until(popup, () => document.querySelector('#results [role=option] .name')?.textContent === 'Ashley Kim', undefined);
   await popup.focus('#search');
   await popup.keyboard.press('Enter');
   await popup.waitForSelector('#confirm:not([hidden])');
-  await popup.locator('#reason').fill('Firefox: user cannot see the check-in form');
-  await popup.locator('#start').click();
+  await fill(popup, '#reason', 'Firefox: user cannot see the check-in form');
+  await (await popup.waitForSelector('#start'))!.click();
   await popup.waitForSelector('#notice:not([hidden])');
 
-  await page.waitForFunction(() => document.querySelector('#who')?.textContent === 'Signed in as Ashley Kim', { timeout: 10_000 });
+  await until(page, () => document.querySelector('#who')?.textContent === 'Signed in as Ashley Kim', undefined);
   const banner = await waitForProbe(ext, tabId, true);
   expect(banner.text).toContain(BANNER.title(ASHLEY.name));
   expect(banner.text).toContain('Firefox: user cannot see the check-in form');
@@ -62,7 +62,7 @@ test('Firefox: enable the host, start from the popup, the banner appears, Exit e
   expect(banner.onTop).toBe(true);
 
   await page.mouse.click(x, y);
-  await page.waitForFunction(() => document.querySelector('#who')?.textContent === 'Signed in as Avery Admin', { timeout: 10_000 });
+  await until(page, () => document.querySelector('#who')?.textContent === 'Signed in as Avery Admin', undefined);
   expect(await page.evaluate(() => fetch('/onbehalf/status').then((r) => r.json()).then((s) => s.active))).toBe(false);
   await waitForProbe(ext, tabId, false);
   expect(await page.$(BANNER_HOST)).toBeNull();

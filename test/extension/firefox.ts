@@ -30,6 +30,28 @@ export async function openExtensionPage(page: Page, path: string, readySelector:
   await page.waitForSelector(readySelector, { timeout: 15_000 });
 }
 
+/**
+ * Type into a field. Puppeteer's locators time out on extension pages in Firefox ESR 140 over
+ * BiDi (their visibility and stability checks never settle there), so focus and type instead.
+ */
+export async function fill(page: Page, selector: string, text: string) {
+  await page.waitForSelector(selector);
+  await page.focus(selector);
+  await page.keyboard.type(text);
+}
+
+/**
+ * Wait until `fn` is true in the page. `page.waitForFunction` fails at once in Firefox ESR 140
+ * over BiDi ("Waiting failed"), so poll with plain evaluations.
+ */
+export async function until<A>(page: Page, fn: (arg: A) => boolean, arg: A, timeoutMs = 10_000) {
+  const end = Date.now() + timeoutMs;
+  while (!(await page.evaluate(fn as (a: unknown) => boolean, arg).catch(() => false))) {
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${fn.toString()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 export async function tabIdOf(extPage: Page, url: string): Promise<number> {
   return extPage.evaluate(async (u) => {
     const tabs = await (globalThis as any).browser.tabs.query({});
