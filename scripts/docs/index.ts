@@ -7,6 +7,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { collectCodes, errorsPage } from './errors.js';
 import { collectOptions, optionsPage } from './options.js';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -14,6 +15,7 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** Every generated page: its path in the repository and how to make it. */
 export const PAGES: Record<string, () => string> = {
   'docs/reference/options.md': () => optionsPage(collectOptions(ROOT)),
+  'docs/reference/errors.md': () => errorsPage(collectCodes(ROOT)),
 };
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -38,7 +38,7 @@ export interface OptionsInterface {
 const squash = (s: string) => s.replace(/\s+/g, ' ').trim();
 
 /** JSDoc text of a declaration, with `{@link X}` written as `X`. */
-function docText(node: ts.Node): string {
+export function docText(node: ts.Node): string {
   const parts = ts.getJSDocCommentsAndTags(node).filter(ts.isJSDoc);
   const text = parts.map((d) => (typeof d.comment === 'string' ? d.comment : ts.getTextOfJSDocComment(d.comment) ?? '')).join(' ');
   return squash(text.replace(/\{@link\s+([^}\s]+)\s*\}/g, '`$1`'));

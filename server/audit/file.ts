@@ -1,6 +1,6 @@
 import { mkdir, open, readdir, unlink, writeFile, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
-import type { AuditEvent } from '../../shared/index.js';
+import { setupMessage, type AuditEvent } from '../../shared/index.js';
 import { AuditError, unavailable } from './errors.js';
 import {
   decodeLine, encodeLine, fileName, FORMAT, FORMAT_VERSION, GENESIS, parseFileName, signCheckpoint,
@@ -75,7 +75,7 @@ export function fileAudit(options: FileAuditOptions): FileAudit {
   const everyEvents = cp?.everyEvents ?? 1000;
   const everyMs = cp?.everyMs ?? 60_000;
   const checkpointPath = cp ? (cp.path ?? join(dir, `${prefix}.checkpoints.jsonl`)) : undefined;
-  if (!signer) warn(`onbehalf audit: ${dir}/${prefix}-* is hash-chained but not signed (no checkpoint.privateKey): records cut off the end can't be detected.`);
+  if (!signer) warn(setupMessage('AUDIT_UNSIGNED', `onbehalf audit: ${dir}/${prefix}-* is hash-chained but not signed (no checkpoint.privateKey): records cut off the end can't be detected.`));
 
   let active: Active | undefined;
   let cpFile: FileHandle | undefined;
@@ -143,7 +143,7 @@ export function fileAudit(options: FileAuditOptions): FileAudit {
       await writeFile(`${path}.torn-${offset}`, bytes);
       const fh = await open(path, 'r+');
       try { await fh.truncate(offset); if (doSync) await fh.datasync(); } finally { await fh.close(); }
-      warn(`onbehalf audit: cut a torn last line (${bytes.length} bytes at offset ${offset}, left by a crash) from ${path}; the bytes are kept in ${path}.torn-${offset}.`);
+      warn(setupMessage('AUDIT_TORN_LINE', `onbehalf audit: cut a torn last line (${bytes.length} bytes at offset ${offset}, left by a crash) from ${path}; the bytes are kept in ${path}.torn-${offset}.`));
       tail.size = offset;
     }
     return tail;

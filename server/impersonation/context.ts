@@ -1,5 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import type { EndCause } from '../../shared/index.js';
+import { setupMessage, type EndCause } from '../../shared/index.js';
 import { idKey } from '../identity/ids.js';
 import { guardSessionWrites, unpresentSession } from '../identity/session-view.js';
 import type { HostIdentityWrite } from '../identity/types.js';
@@ -79,7 +79,7 @@ export function resolveIdentity(o: ResolvedOptions, life: Lifecycle): RequestHan
   const failed = (req: Request, res: Response, err: unknown) => (err instanceof OnBehalfError ? respondError(req, res, err.code, err.message) : hostFailed(req, res, err));
   function noSession(req: Request, res: Response) {
     if (req.originalUrl === '*') return respondError(req, res, 'BAD_REQUEST', 'Request target "*" is not served here.');
-    warnOnce('session', 'a request reached onBehalf() without req.session: mount express-session before onBehalf(), on every path.');
+    warnOnce('session', setupMessage('NO_SESSION_MIDDLEWARE', 'a request reached onBehalf() without req.session: mount express-session before onBehalf(), on every path.'));
     respondError(req, res, 'STORE_UNAVAILABLE', 'The session is unavailable; try again shortly.');
   }
 

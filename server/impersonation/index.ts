@@ -1,5 +1,5 @@
 import express, { type Request, type RequestHandler } from 'express';
-import type { EndCause } from '../../shared/index.js';
+import { setupMessage, type EndCause } from '../../shared/index.js';
 import { auditedTokens } from './audited-tokens.js';
 import { bannerMiddleware } from './banner.js';
 import { resolveIdentity } from './context.js';
@@ -78,11 +78,11 @@ export function onBehalf(options: OnBehalfOptions): OnBehalf {
   /** Checks that need a live request, once (like express-rate-limit's validations). */
   function firstRequestChecks(req: Request) {
     checkedFirstRequest = true;
-    if (!req.session) return o.warn('no session middleware before onBehalf(): mount express-session first.');
+    if (!req.session) return o.warn(setupMessage('NO_SESSION_MIDDLEWARE', 'no session middleware before onBehalf(): mount express-session first.'));
     const c = req.session.cookie;
-    if (process.env.NODE_ENV === 'production' && !c.secure) o.warn('session cookie is not `secure` in production.');
-    if (c.httpOnly === false) o.warn('session cookie is not `httpOnly`: page scripts can read it.');
-    if (!c.sameSite || c.sameSite === 'none') o.warn('session cookie has no SameSite=Lax/Strict: set `cookie.sameSite`.');
+    if (process.env.NODE_ENV === 'production' && !c.secure) o.warn(setupMessage('COOKIE_NOT_SECURE', 'session cookie is not `secure` in production.'));
+    if (c.httpOnly === false) o.warn(setupMessage('COOKIE_NOT_HTTP_ONLY', 'session cookie is not `httpOnly`: page scripts can read it.'));
+    if (!c.sameSite || c.sameSite === 'none') o.warn(setupMessage('COOKIE_NO_SAME_SITE', 'session cookie has no SameSite=Lax/Strict: set `cookie.sameSite`.'));
     const hint = identityHint(o, req);
     if (hint) o.warn(hint);
   }
@@ -121,7 +121,10 @@ export function onBehalf(options: OnBehalfOptions): OnBehalf {
     if (req.method === 'GET' || req.method === 'HEAD' || typeof (req as { csrfToken?: unknown }).csrfToken !== 'function') return;
     checkedCsrfOrder = true;
     o.warn(
-      "the host's CSRF middleware runs before onBehalf(): onbehalf's page and banner send its token too, but the extension's requests will be refused by it; mount onBehalf() before your CSRF middleware (docs/recipes.md#csrf).",
+      setupMessage(
+        'HOST_CSRF_FIRST',
+        "the host's CSRF middleware runs before onBehalf(): onbehalf's page and banner send its token too, but the extension's requests will be refused by it; mount onBehalf() before your CSRF middleware (docs/recipes.md#csrf).",
+      ),
     );
   }
 

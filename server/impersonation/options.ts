@@ -1,4 +1,4 @@
-import { DEFAULT_REASON_RULES, isSafeLocalPath, type ReasonRules } from '../../shared/index.js';
+import { DEFAULT_REASON_RULES, isSafeLocalPath, setupMessage, type ReasonRules } from '../../shared/index.js';
 import { checkIdentityAdapter, currentUserIdentity } from '../identity/custom.js';
 import type { IdentityAdapter } from '../identity/types.js';
 import { memoryStore } from './store/index.js';
@@ -23,37 +23,40 @@ export type ResolvedOptions = Required<
     rateLimit: NonNullable<OnBehalfOptions['rateLimit']> & { limit: number; windowMs: number };
   };
 
+/** An option that can't work: a developer error, thrown at start-up with its code and entry. */
+export const invalidOption = (message: string) => new TypeError(setupMessage('INVALID_OPTIONS', message));
+
 /** Fill in defaults and refuse options that can't work (a developer error, thrown at start-up). */
 export function resolveOptions(options: OnBehalfOptions): ResolvedOptions {
-  if (!options || typeof options !== 'object') throw new TypeError('onBehalf(options): options are required.');
+  if (!options || typeof options !== 'object') throw invalidOption('onBehalf(options): options are required.');
   if (!options.users || typeof options.users.get !== 'function' || typeof options.users.search !== 'function') {
-    throw new TypeError('onBehalf: `users` must be a directory with get(id) and search(query, limit).');
+    throw invalidOption('onBehalf: `users` must be a directory with get(id) and search(query, limit).');
   }
   if (options.identity !== undefined && options.currentUser !== undefined) {
-    throw new TypeError('onBehalf: pass `identity` or `currentUser`, not both (identity reads the sign-in itself).');
+    throw invalidOption('onBehalf: pass `identity` or `currentUser`, not both (identity reads the sign-in itself).');
   }
   if (options.identity === undefined && typeof options.currentUser !== 'function') {
-    throw new TypeError("onBehalf: `identity` is required: passportIdentity(passport), sessionKeyIdentity('userId'), or `currentUser(req)` (docs/recipes.md).");
+    throw invalidOption("onBehalf: `identity` is required: passportIdentity(passport), sessionKeyIdentity('userId'), or `currentUser(req)` (docs/recipes.md).");
   }
   const identity = options.identity !== undefined ? checkIdentityAdapter(options.identity) : currentUserIdentity(options.currentUser!);
   if (!options.audit || typeof options.audit.write !== 'function') {
-    throw new TypeError('onBehalf: `audit` is required (fileAudit({ path }), memoryAudit() or a sink with write()).');
+    throw invalidOption('onBehalf: `audit` is required (fileAudit({ path }), memoryAudit() or a sink with write()).');
   }
   const reason = { ...DEFAULT_REASON_RULES, ...options.reason };
   if (!(reason.minLength >= 1 && reason.maxLength >= reason.minLength && reason.maxLength <= 5000)) {
-    throw new TypeError('onBehalf: reason.minLength must be ≥ 1 and ≤ reason.maxLength (≤ 5000).');
+    throw invalidOption('onBehalf: reason.minLength must be ≥ 1 and ≤ reason.maxLength (≤ 5000).');
   }
   const basePath = (options.basePath ?? '/onbehalf').replace(/\/+$/, '');
   for (const [name, path] of [['basePath', basePath], ['landingPath', options.landingPath ?? '/'], ['exitPath', options.exitPath ?? '/']] as const) {
-    if (!isSafeLocalPath(path)) throw new TypeError(`onBehalf: ${name} must be a same-origin path starting with "/".`);
+    if (!isSafeLocalPath(path)) throw invalidOption(`onBehalf: ${name} must be a same-origin path starting with "/".`);
   }
   const positive = (name: string, v: number | undefined, d: number) => {
     const value = v ?? d;
-    if (!(Number.isFinite(value) && value > 0)) throw new TypeError(`onBehalf: ${name} must be a positive number of milliseconds.`);
+    if (!(Number.isFinite(value) && value > 0)) throw invalidOption(`onBehalf: ${name} must be a positive number of milliseconds.`);
     return value;
   };
   const exitMode = options.exitMode ?? 'return';
-  if (exitMode !== 'return' && exitMode !== 'logout') throw new TypeError("onBehalf: exitMode must be 'return' or 'logout'.");
+  if (exitMode !== 'return' && exitMode !== 'logout') throw invalidOption("onBehalf: exitMode must be 'return' or 'logout'.");
   return {
     ...options,
     store: options.store ?? memoryStore(),
@@ -84,7 +87,7 @@ export function startupWarnings(o: ResolvedOptions, env = process.env): string[]
   const out: string[] = [];
   const store = o.store as ImpersonationStore & { kind?: string };
   if (env.NODE_ENV === 'production' && store.kind === 'memory') {
-    out.push('memoryStore() in production: impersonation state is per process and lost on restart; with several instances use redisStore().');
+    out.push(setupMessage('MEMORY_STORE_IN_PRODUCTION', 'memoryStore() in production: impersonation state is per process and lost on restart; with several instances use redisStore().'));
   }
   return out;
 }
@@ -93,7 +96,7 @@ export function startupWarnings(o: ResolvedOptions, env = process.env): string[]
 export function identityHint(o: ResolvedOptions, req: import('express').Request): string | undefined {
   const usesPassport = (req.session as unknown as { passport?: unknown } | undefined)?.passport !== undefined || typeof (req as { isAuthenticated?: unknown }).isAuthenticated === 'function';
   if (usesPassport && (!o.identity.present || o.identity.name.startsWith('sessionKeyIdentity'))) {
-    return `this app signs in with passport but onbehalf reads it through ${o.identity.name}: while acting req.user would still be the actor. Use identity: passportIdentity(passport) (docs/recipes.md#passport).`;
+    return setupMessage('IDENTITY_MISMATCH', `this app signs in with passport but onbehalf reads it through ${o.identity.name}: while acting req.user would still be the actor. Use identity: passportIdentity(passport) (docs/recipes.md#passport).`);
   }
   return undefined;
 }

@@ -4,6 +4,7 @@ import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import {
   ELIGIBILITY_MESSAGES,
+  setupMessage,
   startRequestSchema,
   userIdSchema,
   usersQuerySchema,
@@ -208,7 +209,7 @@ export function apiRouter(o: ResolvedOptions, life: Lifecycle, csrf: CsrfProtect
 
       const lost = await signInLost(req, actor);
       if (lost) {
-        o.warn(lost);
+        o.warn(setupMessage('SIGN_IN_NOT_KEPT', lost));
         await life.denied(req, 'SIGN_IN_NOT_KEPT', person(actor));
         throw new OnBehalfError('SIGN_IN_NOT_KEPT', `onbehalf is misconfigured, so nothing was started: ${lost}`);
       }

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { AuditEvent } from '../../shared/index.js';
+import { setupMessage, type AuditEvent } from '../../shared/index.js';
 import type { AuditQuery } from '../audit/types.js';
 import { unavailable } from '../audit/errors.js';
 import { encodeLine, FORMAT, FORMAT_VERSION, GENESIS, signCheckpoint, type CheckpointReason } from '../audit/format.js';
@@ -106,7 +106,7 @@ export function pgAudit(options: PgAuditOptions): PgAudit {
   const signer = cp ? ed25519Key(cp.privateKey, 'private') : undefined;
   const everyEvents = cp?.everyEvents ?? 1000;
   const everyMs = cp?.everyMs ?? 60_000;
-  if (!signer) warn(`onbehalf audit: ${t.lines} is hash-chained but not signed (no checkpoint.privateKey): records cut off the end can't be detected.`);
+  if (!signer) warn(setupMessage('AUDIT_UNSIGNED', `onbehalf audit: ${t.lines} is hash-chained but not signed (no checkpoint.privateKey): records cut off the end can't be detected.`));
 
   let ready: Promise<void> | undefined;
   /** What this instance last saw of the head: only to decide when to look for a checkpoint. */
