@@ -101,7 +101,8 @@ async function main() {
         },
       );
   };
-  // `on`, not `once`: a second signal during the shutdown must not kill the process half-way.
+  // `on`, not `once`: the audit lock's exit hook (signal-exit) re-raises a signal nobody else
+  // listens to any more, which would end the process before the shutdown is on the record.
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 }

@@ -10,7 +10,7 @@ import { groupCommit, seqCursor, type ChainedAuditSink, type ChainedSinkHooks } 
 import { ed25519Key, type CheckpointSigning } from './keys.js';
 import { readLines } from './lines.js';
 import { matches } from './memory.js';
-import { takeLock } from './lock.js';
+import { AuditLockedError, takeLock, type AuditLockOptions } from './lock.js';
 import { readFirstLine, readTail } from './tail.js';
 
 /** Options of {@link fileAudit}. */
@@ -34,6 +34,12 @@ export interface FileAuditOptions extends ChainedSinkHooks {
     /** Copy of every checkpoint, kept apart from the logs. Default `<dir>/<prefix>.checkpoints.jsonl`. */
     path?: string;
   };
+  /**
+   * The directory lock (`<prefix>.lock`, proper-lockfile) that keeps a second live writer out.
+   * A lock its writer stopped refreshing `staleMs` ago (default 10 s) is taken over: the first
+   * open waits up to that long for one a writer that just died left behind.
+   */
+  lock?: AuditLockOptions;
   /** Rotation; the chain continues across files. */
   rotate?: {
     /** Start a new file once the current one reaches this size. Default 64 MiB; 0 disables. */
@@ -59,7 +65,7 @@ const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 /**
  * The production file sink: JSONL, hash-chained, group-committed, signed checkpoints,
  * rotation and crash recovery. `write` resolves once the event's batch is fdatasync'd.
- * One process per directory: `<prefix>.lock` (holding the writer's pid) refuses a second writer.
+ * One process per directory: `<prefix>.lock` (proper-lockfile) refuses a second live writer.
  */
 export function fileAudit(options: FileAuditOptions): FileAudit {
   if (!options.dir && !options.path) throw new TypeError('fileAudit needs `dir` or `path`.');
@@ -86,6 +92,16 @@ export function fileAudit(options: FileAuditOptions): FileAudit {
   let sinceCheckpoint = 0;
   let lastCheckpointAt = now();
   let release: (() => Promise<void>) | undefined;
+  /** Only the first open waits for a dead writer's lock to go stale; later tries answer at once. */
+  let waitForLock = true;
+
+  /** The lock was taken from us (this process stalled past staleMs) or can't be refreshed: stop writing until it is ours again. */
+  function lockLost(err: Error) {
+    warn(`onbehalf audit: lost the lock on ${dir} (${err.message}); writes are refused until it is taken again.`);
+    release = undefined;
+    void active?.fh.close().catch(() => {});
+    dropActive();
+  }
 
 
   async function listFiles(): Promise<Array<{ n: number; path: string }>> {
@@ -168,7 +184,11 @@ export function fileAudit(options: FileAuditOptions): FileAudit {
   /** Continue the chain from the last line on disk, after cutting a torn last line. */
   async function openLog() {
     await mkdir(dir, { recursive: true });
-    release ??= await takeLock(join(dir, `${prefix}.lock`));
+    if (!release) {
+      const wait = waitForLock;
+      waitForLock = false;
+      release = await takeLock(join(dir, `${prefix}.lock`), { ...options.lock, wait, lost: lockLost });
+    }
     if (checkpointPath) {
       await cpFile?.close().catch(() => {});
       await mkdir(dirname(checkpointPath), { recursive: true });
@@ -275,7 +295,7 @@ export function fileAudit(options: FileAuditOptions): FileAudit {
     await ensureOpen();
     await rotateIfDue();
     await commit(events, checkpointWanted ? 'interval' : undefined);
-  }, (e) => unavailable('the audit event could not be written to disk', e), warn, signer && {
+  }, (e) => (e instanceof AuditLockedError ? e : unavailable('the audit event could not be written to disk', e)), warn, signer && {
     everyMs,
     due: () => sinceCheckpoint > 0 && now() - lastCheckpointAt >= everyMs,
   });
@@ -323,7 +343,8 @@ export function fileAudit(options: FileAuditOptions): FileAudit {
         dropActive();
         await cpFile?.close().catch(() => {});
         cpFile = undefined;
-        await release?.();
+        await release?.().catch(() => {});
+        release = undefined;
       }
     },
   };

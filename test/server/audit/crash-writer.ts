@@ -10,6 +10,8 @@ const sink = fileAudit({
   dir,
   checkpoint: { privateKey: process.env.ONBEHALF_AUDIT_KEY!, everyEvents: 50 },
   rotate: { maxBytes: 64 * 1024, daily: false },
+  // The killed writer's lock goes stale in 2 s (the least), so each restart waits that long at most.
+  lock: { staleMs: 2_000 },
   warn: (m) => process.stderr.write(`${m}\n`),
 });
 let n = 0;

@@ -47,7 +47,7 @@ describe('fileAudit under SIGKILL', () => {
       acked.push(...r.acked);
     }
     // Recovery happens when a sink opens the directory again (and signs what the crash left unsigned).
-    const sink = fileAudit({ dir, checkpoint: { privateKey: privateKeyPem }, warn: () => {} });
+    const sink = fileAudit({ dir, checkpoint: { privateKey: privateKeyPem }, lock: { staleMs: 2_000 }, warn: () => {} });
     await sink.write({ id: 'after-crashes', time: new Date().toISOString(), type: 'action' });
     await sink.close();
 

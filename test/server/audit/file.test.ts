@@ -115,10 +115,10 @@ describe('fileAudit', () => {
 
   it('refuses a second writer on the same directory while the first is open', async () => {
     const dir = newDir();
-    const first = sinkIn(dir);
+    const first = sinkIn(dir, { lock: { staleMs: 2_000 } });
     await first.write(event());
-    const second = sinkIn(dir);
-    await expect(second.write(event())).rejects.toThrow(/already writing this audit log/);
+    const second = sinkIn(dir, { lock: { staleMs: 2_000 } });
+    await expect(second.write(event())).rejects.toThrow(/another live process is writing this audit log/);
     await first.close();
     await second.write(event());
     await second.close();
