@@ -79,6 +79,8 @@ export const CSS = `
 *{box-sizing:border-box}
 body{margin:0;background:var(--bg);color:var(--text);font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
 a{color:var(--accent);text-decoration:none}a:hover{text-decoration:underline}
+/* A link inside running text is underlined: colour alone does not tell it apart (WCAG 1.4.1). */
+p a,dd a,td p a{text-decoration:underline;text-underline-offset:.15em}
 h1{font-size:1.6rem;margin:0 0 .25rem;letter-spacing:-.01em}h2{font-size:1.1rem;margin:0 0 .75rem}h3{font-size:1rem;margin:0}
 p{margin:.35rem 0}code{font:12.5px ui-monospace,SFMono-Regular,Menlo,monospace;background:#f1f2f5;padding:1px 5px;border-radius:5px}
 q{quotes:"“" "”";color:#374151}

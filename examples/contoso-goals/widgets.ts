@@ -5,9 +5,10 @@ import type { DemoState } from './state.js';
 
 /** Small pieces the OKR pages share. */
 
-export function progressBar(ratio: number, status: Okr['status']): Html {
-  const cls = status === 'closed' ? 'closed' : ratio >= 1 ? 'done' : '';
-  return html`<div class="progress"><div class="bar ${cls}" role="progressbar" aria-valuenow="${Math.round(ratio * 100)}" aria-valuemin="0" aria-valuemax="100"><span style="width:${percent(ratio)}"></span></div><span>${percent(ratio)}</span></div>`;
+/** A progress bar named for its OKR (screen readers announce "Progress of …, 67%"). */
+export function progressBar(ratio: number, okr: Pick<Okr, 'status' | 'title'>): Html {
+  const cls = okr.status === 'closed' ? 'closed' : ratio >= 1 ? 'done' : '';
+  return html`<div class="progress"><div class="bar ${cls}" role="progressbar" aria-label="Progress of ${okr.title}" aria-valuenow="${Math.round(ratio * 100)}" aria-valuemin="0" aria-valuemax="100"><span style="width:${percent(ratio)}"></span></div><span>${percent(ratio)}</span></div>`;
 }
 
 export function statusBadge(okr: Okr): Html {
@@ -41,7 +42,7 @@ export function okrRow(state: DemoState, okr: Okr, extra: Html = html``): Html {
         ${okr.private ? html`<span class="badge warn">Private</span>` : ''}${statusBadge(okr)}${extra}
       </div>
     </div>
-    ${progressBar(state.progress(okr.id), okr.status)}
+    ${progressBar(state.progress(okr.id), okr)}
   </div>`;
 }
 

@@ -153,6 +153,7 @@ async function showPicker(link: TabLink, origin: string) {
     input: $<HTMLInputElement>('search'),
     list: $<HTMLUListElement>('results'),
     label: $('results-label'),
+    empty: $('results-empty'),
     error: $('picker-error'),
     recent: recentUsers(origin).then((users) => currentRecent(users, search)),
     search,

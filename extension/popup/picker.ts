@@ -7,6 +7,8 @@ export interface PickerOptions {
   input: HTMLInputElement;
   list: HTMLUListElement;
   label: HTMLElement;
+  /** Shown instead of the list when it has no entry. */
+  empty: HTMLElement;
   error: HTMLElement;
   /** The recently picked users as the host sees them now (see {@link currentRecent}). */
   recent: Promise<Candidate[]>;
@@ -62,13 +64,10 @@ export function picker(o: PickerOptions) {
     entries = eligibleFirst(list);
     o.label.textContent = title;
     o.list.replaceChildren();
-    if (!entries.length) {
-      const li = document.createElement('li');
-      li.className = 'empty';
-      li.setAttribute('role', 'presentation');
-      li.textContent = emptyText;
-      o.list.append(li);
-    }
+    // A listbox holds options only: with none, it goes and the text says why.
+    o.list.hidden = !entries.length;
+    o.empty.hidden = !!entries.length;
+    o.empty.textContent = entries.length ? '' : emptyText;
     entries.forEach((user, i) => {
       const li = document.createElement('li');
       li.id = `option-${i}`;

@@ -50,7 +50,9 @@ const visibleError = (popup: Page, id: string) =>
 test('eligible users first; the list is named for what it shows and is no Tab stop; Enter on an unpickable user says why; Esc clears it', async () => {
   const popup = await openPopup(eb, tab);
   await popup.waitForSelector('#picker:not([hidden])');
-  expect(await listboxName(popup)).toBe('Recent users');
+  // Nobody picked yet: no empty listbox, a hint instead.
+  await popup.waitForFunction(() => document.getElementById('results-empty')?.textContent === 'Type a name or an email to search.');
+  expect(await popup.$eval('#results', (e) => (e as HTMLElement).hidden)).toBe(true);
 
   await search(popup, 'ines');
   // The directory answers Ines Gone first; the one who can be picked is listed first (D11).
@@ -146,6 +148,7 @@ test('recent users keep their e-mail and show whether they can be picked now, ch
   popup = await openPopup(eb, tab);
   await popup.waitForFunction(() => document.querySelector('#results [role=option] .email')?.textContent === 'rita@example.test');
   expect(await optionNames(popup)).toEqual(['Rita Recent', 'Ines Here']);
+  expect(await listboxName(popup)).toBe('Recent users');
   expect(await popup.$eval('#results [role=option]', (li) => li.getAttribute('aria-disabled'))).toBeNull();
   await popup.close();
 

@@ -97,7 +97,7 @@ function okrPage(state: DemoState, req: Request, v: Viewer, okr: Okr): string {
       <p class="muted">${KINDS[okr.kind]}${m ? ` · ${measure(state, okr)}` : ''} ${statusBadge(okr)}</p></div></div>
     <div class="grid">
       <div>
-        <section class="card">${progressBar(state.progress(okr.id), okr.status)}<div style="margin-top:14px">${facts(state, okr)}</div></section>
+        <section class="card">${progressBar(state.progress(okr.id), okr)}<div style="margin-top:14px">${facts(state, okr)}</div></section>
         ${okr.kind === 'objective' ? html`<section class="card"><h2>Key results</h2>${krs.length ? krs.map((k) => okrRow(state, k)) : html`<p class="empty">No key results yet.</p>`}</section>` : ''}
         ${checkInForm}
         ${m ? html`<section class="card"><h2>Check-ins</h2>${checkIns.length
