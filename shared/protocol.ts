@@ -128,14 +128,17 @@ export const startResponseSchema = z.object({ session: sessionViewSchema, redire
 export const stopResponseSchema = z.object({ redirect: z.string(), csrfToken: z.optional(z.string()) });
 
 /**
- * Why an impersonation session ended (BRIEF W10, W12). `relogin`: the host signed someone in (or
- * regenerated the session) while acting; `replaced`: the actor started again while an earlier
- * session no request used any more was still live; `lost`: a memory store forgot a session a
- * previous process left live (a crash, a restart): found at start-up in the file audit, or when the
- * actor's browser still referred to it; `shutdown`: the process stopped (SIGTERM, `close()`) and its
- * store does not keep sessions for the next one.
+ * Why an impersonation session ended (BRIEF W10, W12). `host-sign-in` / `host-sign-out`: the actor
+ * sent a write to the host's own sign-in / sign-out route while acting, and it ended before the
+ * host's handler ran (the record has the request's method and path); `relogin` / `logout`: the
+ * host's code signed someone in (or regenerated the session) / signed out while acting, elsewhere;
+ * `replaced`: the actor started again while an earlier session no request used any more was still
+ * live; `lost`: a memory store forgot a session a previous process left live (a crash, a restart):
+ * found at start-up in the file audit, or when the actor's browser still referred to it;
+ * `shutdown`: the process stopped (SIGTERM, `close()`) and its store does not keep sessions for the
+ * next one.
  */
-export const END_CAUSES = ['exit', 'expired', 'idle', 'revoked', 'logout', 'ineligible', 'relogin', 'replaced', 'lost', 'shutdown'] as const;
+export const END_CAUSES = ['exit', 'expired', 'idle', 'revoked', 'logout', 'ineligible', 'relogin', 'replaced', 'lost', 'shutdown', 'host-sign-in', 'host-sign-out'] as const;
 export type EndCause = (typeof END_CAUSES)[number];
 
 /** Audit event types. */
@@ -175,10 +178,10 @@ export const auditEventSchema = z.object({
   code: z.optional(z.string()),
   /** ended: the cause. */
   cause: z.optional(z.enum(END_CAUSES)),
-  /** action (written before the host's handler runs) and outcome: the request. */
+  /** action (written before the host's handler runs) and outcome: the request; ended: the request that ended it, if one did. */
   method: z.optional(z.string()),
   path: z.optional(z.string()),
-  /** outcome: the answer's status, and the id of the `action` it answers. */
+  /** outcome: the answer's status, and the id of the `action` it answers; ended, when the host's code ended it while handling that action. */
   status: z.optional(z.number()),
   actionId: z.optional(z.string()),
   readOnly: z.optional(z.boolean()),

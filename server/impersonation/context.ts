@@ -4,7 +4,7 @@ import { idKey } from '../identity/ids.js';
 import { guardSessionWrites, unpresentSession } from '../identity/session-view.js';
 import type { HostIdentityWrite } from '../identity/types.js';
 import { rememberActionId } from './action-id.js';
-import { blockedPaths } from './blocked-paths.js';
+import { blockedPaths, hostSignInRoutes } from './blocked-paths.js';
 import { actorRefusal, targetRefusal } from './eligibility.js';
 import { OnBehalfError, respondError } from './errors.js';
 import { beforeResponse } from './intercept.js';
@@ -26,6 +26,10 @@ function noStore(res: Response) {
   } as Response['writeHead'];
 }
 
+type RequestFields = { method: string; path: string; actionId?: string };
+/** The request as the audit names it. */
+const requestFields = (req: Request): RequestFields => ({ method: req.method, path: req.originalUrl.slice(0, 2048) });
+
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const isSafeMethod = (method: string) => SAFE_METHODS.has(method);
 
@@ -45,6 +49,7 @@ export function resolveIdentity(o: ResolvedOptions, life: Lifecycle): RequestHan
   const lower = (r: string) => r.toLowerCase();
   const open = { start: lower(route.start), stop: lower(route.stop) };
   const blocked = blockedPaths(o);
+  const signInRoute = hostSignInRoutes(o);
   // A token only ever carries the session's own rights: read-only sessions get read-only tokens.
   const allowedWhenReadOnly = (path: string) => path === route.stop || (o.tokens !== undefined && path === route.token);
 
@@ -130,12 +135,15 @@ export function resolveIdentity(o: ResolvedOptions, life: Lifecycle): RequestHan
       readOnly: r.readOnly,
     };
     if (req.path.startsWith(apiPrefix)) return next();
-    const host = hostIdentity(req, r);
+    const request = requestFields(req);
+    const host = hostIdentity(req, r, request);
     const go = () => present(req, res, next, subject, host);
     if (isSafeMethod(req.method)) return go();
     // W10, fail closed: a write runs only once its record is durable; its answer's status follows it.
-    const fields = { ...life.sessionFields(r), method: req.method, path: req.originalUrl.slice(0, 2048) };
+    const fields = { ...life.sessionFields(r), ...request };
     const action = life.event('action', req, fields);
+    // Should the host's code then sign in or out, the end is this action's outcome, and says so.
+    request.actionId = action.id;
     // Host code reads the id through attribution(req), to store it on the rows it writes.
     rememberActionId(req, action.id);
     life.record(action).then(
@@ -171,7 +179,7 @@ export function resolveIdentity(o: ResolvedOptions, life: Lifecycle): RequestHan
    * Writes to the host's own identity on this request (a sign-in, a logout, a regenerate) end the
    * impersonation first, audited with what happened; the rest of the request is not acting.
    */
-  function hostIdentity(req: Request, r: ImpersonationRecord) {
+  function hostIdentity(req: Request, r: ImpersonationRecord, request: RequestFields) {
     const state = { ended: false, ending: Promise.resolve(), end };
     function end(cause: () => HostIdentityWrite): Promise<void> {
       if (state.ended) return state.ending;
@@ -181,7 +189,7 @@ export function resolveIdentity(o: ResolvedOptions, life: Lifecycle): RequestHan
       delete req.session.onbehalf;
       const why = cause();
       req.onBehalf = { active: false, userId: undefined };
-      state.ending = life.end(r.id, why, req).then(
+      state.ending = life.end(r.id, why, req, request).then(
         () => undefined,
         (err) => o.warn(`could not end session ${r.id} (${why}): ${String(err)}`),
       );
@@ -200,6 +208,23 @@ export function resolveIdentity(o: ResolvedOptions, life: Lifecycle): RequestHan
       return 'relogin';
     }
     return id === undefined || id === null ? 'logout' : 'relogin';
+  }
+
+  /**
+   * A write to the host's own sign-in or sign-out route while acting: the actor is signing in
+   * again or out, so the impersonation ends first (one `ended` with the route's cause and the
+   * request, no `action`), and the host's handler runs as the actor. The session is left to that
+   * handler (its sign-in or sign-out replaces it as usual; its CSRF check still finds the token
+   * it issued while acting); only the actor's data set aside at start is put back where the
+   * session has no value of its own.
+   */
+  async function signInOrOut(req: Request, next: NextFunction, r: ImpersonationRecord, cause: 'host-sign-in' | 'host-sign-out', signedIn: UserId | undefined) {
+    await life.end(r.id, cause, req, requestFields(req));
+    const stash = req.session.onbehalf?.stash;
+    delete req.session.onbehalf;
+    for (const [k, v] of Object.entries(stash ?? {})) if (!(k in req.session)) (req.session as unknown as Record<string, unknown>)[k] = v;
+    req.onBehalf = { active: false, userId: idKey(signedIn) };
+    next();
   }
 
   /** What the re-checks decided for this request. */
@@ -237,6 +262,8 @@ export function resolveIdentity(o: ResolvedOptions, life: Lifecycle): RequestHan
       if (blocked(req.path)) {
         return respondError(req, res, 'BLOCKED_WHILE_ACTING', 'This page is not available while working on behalf of a user.');
       }
+      const signingInOrOut = isSafeMethod(req.method) ? undefined : signInRoute(req.method, req.path);
+      if (signingInOrOut) return void signInOrOut(req, next, r, signingInOrOut, d.signedIn).catch(fail);
       if (r.readOnly && !isSafeMethod(req.method) && !allowedWhenReadOnly(req.path)) {
         return respondError(req, res, 'READ_ONLY', 'This session is read-only: changes are refused.');
       }

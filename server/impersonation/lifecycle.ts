@@ -130,12 +130,12 @@ export function lifecycle(o: ResolvedOptions) {
      * End a session. Only the caller whose `store.end` removed it audits the end, so racing
      * instances write one `ended` event, before the end is answered. Ending never waits on a
      * healthy audit: an impersonation must always be stoppable, so during an outage its `ended`
-     * record is kept and written when the audit is back.
+     * record is kept and written when the audit is back. `request`: the request that ended it, if one did.
      */
-    async end(id: string, cause: EndCause, req?: Request): Promise<ImpersonationRecord | undefined> {
+    async end(id: string, cause: EndCause, req?: Request, request?: Pick<AuditEvent, 'method' | 'path' | 'actionId'>): Promise<ImpersonationRecord | undefined> {
       const ended = await o.store.end(id);
       if (!ended) return undefined;
-      await recordOrKeep(event('ended', req, { ...sessionFields(ended), cause }));
+      await recordOrKeep(event('ended', req, { ...sessionFields(ended), cause, ...request }));
       emit('ended', toView(o, ended), cause);
       return ended;
     },

@@ -12,6 +12,10 @@ export const DEFAULT_BLOCKED_WHILE_ACTING = [
   '/oauth', '/oauth2', '/openid', '/connect', '/saml', '/sso',
 ];
 
+/** Where hosts sign in and out, as the common Express, passport and devise-style apps name it. */
+export const DEFAULT_SIGN_IN_PATHS = ['/login', '/log-in', '/signin', '/sign-in', '/session', '/auth/login', '/auth/signin', '/users/sign_in'];
+export const DEFAULT_SIGN_OUT_PATHS = ['/logout', '/log-out', '/signout', '/sign-out', '/logoff', '/auth/logout', '/auth/signout', '/users/sign_out'];
+
 /** Options with every default filled in. */
 export type ResolvedOptions = Required<
   Omit<OnBehalfOptions, 'canImpersonate' | 'canBeImpersonated' | 'hasPrivateObjectives' | 'stepUp' | 'on' | 'reason' | 'rateLimit' | 'okr' | 'subject' | 'identity' | 'currentUser' | 'tokens'>
@@ -70,6 +74,8 @@ export function resolveOptions(options: OnBehalfOptions): ResolvedOptions {
     landingPath: options.landingPath ?? '/',
     exitPath: options.exitPath ?? '/',
     blockedWhileActing: options.blockedWhileActing ?? DEFAULT_BLOCKED_WHILE_ACTING,
+    signInPaths: options.signInPaths ?? DEFAULT_SIGN_IN_PATHS,
+    signOutPaths: options.signOutPaths ?? DEFAULT_SIGN_OUT_PATHS,
     basePath,
     identity,
     // Passport's key is carried whatever the adapter: a start must never sign a passport user out.

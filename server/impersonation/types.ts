@@ -258,6 +258,21 @@ export interface OnBehalfOptions {
    */
   blockedWhileActing?: Array<string | RegExp>;
   /**
+   * The host's own sign-in routes: a POST (any unsafe method) to one while acting ends the
+   * impersonation before the host's handler runs (audited `ended`, cause `host-sign-in`, with the
+   * request's method and path, and no `action`), then the handler runs as the actor. Matched like
+   * `blockedWhileActing` (normalised path prefixes on whole segments, or RegExps); a DELETE to one
+   * is a sign-out. `[]` turns it off: a sign-in elsewhere is still caught when it writes the
+   * host's identity (docs/recipes.md#record). Default `['/login', '/log-in', '/signin', '/sign-in',
+   * '/session', '/auth/login', '/auth/signin', '/users/sign_in']`.
+   */
+  signInPaths?: Array<string | RegExp>;
+  /**
+   * The host's own sign-out routes, as `signInPaths` (cause `host-sign-out`). Default
+   * `['/logout', '/log-out', '/signout', '/sign-out', '/logoff', '/auth/logout', '/auth/signout', '/users/sign_out']`.
+   */
+  signOutPaths?: Array<string | RegExp>;
+  /**
    * Access tokens for SPAs and APIs while acting: `actingTokens({ issuer, audiences, keys })` from
    * "onbehalf/tokens". Adds `POST {basePath}/token` and `GET {basePath}/jwks.json`. Default: none.
    */

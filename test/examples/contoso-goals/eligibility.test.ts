@@ -78,11 +78,13 @@ describe('who Avery may work on behalf of, in the demo', () => {
     expect(r.status).toBe(200);
     expect(r.json.checkIn).toMatchObject({ by: { id: 'ashley', name: 'Ashley' }, onBehalfBy: { id: 'avery', name: 'Avery Admin' } });
     expect((await avery.get('/activity')).text).toContain('by Avery Admin on behalf of Ashley');
-    // Logout ends both identities, and the end is audited as such.
+    // Logout ends both identities, and the end is audited as such, with no action of the subject's for it.
     expect((await avery.post('/logout', {})).status).toBe(200);
     expect((await avery.get('/')).status).toBe(303);
     const ended = (await d.demo.audit.query({ type: 'ended', actor: 'avery' })).events.at(-1);
-    expect(ended?.cause).toBe('logout');
+    expect(ended).toMatchObject({ cause: 'host-sign-out', method: 'POST', path: '/logout' });
+    const actions = (await d.demo.audit.query({ sessionId: ended!.sessionId, type: 'action' })).events;
+    expect(actions.map((e) => e.path)).toEqual(['/okrs/kr-modules/check-ins']);
   });
 });
 

@@ -32,7 +32,7 @@ describe.each([4, 5] as const)('passportIdentity on Express %i', (express) => {
     expect((await admin.get('/me')).json.me).toMatchObject({ id: 1, username: 'avery' });
   });
 
-  it('req.login as someone else while acting ends the impersonation first, audited as relogin, with no action after it', async () => {
+  it('signing in through the host\'s login route while acting ends the impersonation first (host-sign-in): no action, one ended, then passport signs in as usual', async () => {
     host = await startIdentityHost({ signIn: 'passport', express });
     const admin = await host.signIn('avery');
     await admin.start('2');
@@ -40,21 +40,39 @@ describe.each([4, 5] as const)('passportIdentity on Express %i', (express) => {
     const me = (await admin.get('/me')).json;
     expect(me.me).toMatchObject({ id: 3, username: 'bob' });
     expect(me.onBehalf).toEqual({ active: false, userId: '3' });
-    // The sign-in request was made while acting (its action is on the record, before it ran); its end is its outcome.
-    expect(types(host)).toEqual(['started', 'action', 'ended:relogin']);
+    // Nothing of that request is on the record as the subject: its end, with the request, is all.
+    expect(types(host)).toEqual(['started', 'ended:host-sign-in']);
+    expect(host.audit.events.at(-1)).toMatchObject({ cause: 'host-sign-in', method: 'POST', path: '/login', actor: { id: 1 }, subject: { id: 2 } });
     expect((await admin.status()).active).toBe(false);
     expect((await admin.stop()).json.error.code).toBe('NOT_ACTING');
   });
 
-  it('req.logout while acting ends it as logout and signs out both identities; the actor can sign in and start again', async () => {
+  it('the logout route while acting: host-sign-out, no action, both identities signed out; the actor can sign in and start again', async () => {
     host = await startIdentityHost({ signIn: 'passport', express });
     const admin = await host.signIn('avery');
     await admin.start('2');
     expect((await admin.post('/logout')).status).toBe(200);
     expect((await admin.get('/me')).json).toMatchObject({ me: null, authenticated: false, onBehalf: { active: false } });
-    expect(types(host)).toEqual(['started', 'action', 'ended:logout']);
+    expect(types(host)).toEqual(['started', 'ended:host-sign-out']);
     await host.signIn('avery', admin);
     expect((await admin.start('2')).status).toBe(200);
+  });
+
+  it('req.login / req.logout on a route onbehalf was not told of end it from inside the handler: its action, then ended carrying that action\'s id, no outcome', async () => {
+    host = await startIdentityHost({ signIn: 'passport', express, onbehalf: () => ({ signInPaths: [], signOutPaths: [] }) });
+    const admin = await host.signIn('avery');
+    await admin.start('2');
+    await host.signIn('bob', admin);
+    expect((await admin.get('/me')).json.me).toMatchObject({ id: 3, username: 'bob' });
+    expect(types(host)).toEqual(['started', 'action', 'ended:relogin']);
+    const [, action, ended] = host.audit.events;
+    expect(ended).toMatchObject({ cause: 'relogin', method: 'POST', path: '/login', actionId: action.id });
+
+    await host.signIn('avery', admin);
+    await admin.start('2');
+    expect((await admin.post('/logout')).status).toBe(200);
+    expect(types(host).slice(3)).toEqual(['started', 'action', 'ended:logout']);
+    expect(host.audit.events.at(-1)).toMatchObject({ path: '/logout', actionId: host.audit.events.at(-2)!.id });
   });
 
   it('serializeUser storing an object: refused at start naming the fix without `user`, and works with it', async () => {

@@ -38,8 +38,22 @@ describe("sessionKeyIdentity('userId')", () => {
     expect(me.onBehalf).toEqual({ active: false, userId: '3' });
   });
 
-  it('a regenerate for a new sign-in while acting ends it as relogin; a destroy as logout; neither request has an outcome after its end', async () => {
+  it('the login and logout routes while acting end it first (host-sign-in, host-sign-out): no action, the host\'s own sign-in and logout as usual', async () => {
     host = await startIdentityHost({ signIn: 'session-key' });
+    const admin = await host.signIn('avery');
+    await admin.start('2');
+    await host.signIn('bob', admin);
+    expect(types(host)).toEqual(['started', 'ended:host-sign-in']);
+    expect((await admin.get('/me')).json.me).toMatchObject({ id: 3 });
+    await host.signIn('avery', admin);
+    await admin.start('2');
+    expect((await admin.post('/logout')).status).toBe(200);
+    expect(types(host)).toEqual(['started', 'ended:host-sign-in', 'started', 'ended:host-sign-out']);
+    expect((await admin.get('/me')).json.me).toBeNull();
+  });
+
+  it('elsewhere, a regenerate for a new sign-in ends it as relogin and a destroy as logout, each after its action and in place of its outcome', async () => {
+    host = await startIdentityHost({ signIn: 'session-key', onbehalf: () => ({ signInPaths: [], signOutPaths: [] }) });
     const admin = await host.signIn('avery');
     await admin.start('2');
     await host.signIn('avery', admin);
@@ -48,6 +62,7 @@ describe("sessionKeyIdentity('userId')", () => {
     await admin.start('2');
     expect((await admin.post('/logout')).status).toBe(200);
     expect(types(host)).toEqual(['started', 'action', 'ended:relogin', 'started', 'action', 'ended:logout']);
+    expect(host.audit.events.at(-1)).toMatchObject({ actionId: host.audit.events.at(-2)!.id, path: '/logout' });
     expect((await admin.get('/me')).json.me).toBeNull();
   });
 });
