@@ -4,7 +4,7 @@ import { cloneDestination } from './clone.js';
 import type { OkrDirectory } from './directory.js';
 import { makeExplain, type Explain } from './explain.js';
 import { hasPrivateObjectives } from './privacy.js';
-import { DEFAULT_SETTINGS, OkrError, type CloneDestination, type Okr, type OkrSettings } from './types.js';
+import { DEFAULT_SETTINGS, OkrError, type CloneDestination, type CloneOptions, type Okr, type OkrSettings } from './types.js';
 
 /** What `okrModel()` returns: everything a host needs to check OKR permissions. */
 export interface OkrModel {
@@ -17,8 +17,12 @@ export interface OkrModel {
    * Wire it as `onBehalf({ hasPrivateObjectives: model.hasPrivateObjectives })`.
    */
   hasPrivateObjectives(userId: string): boolean;
-  /** P9: where a clone of the OKR (id or stored record) made by the user would go (does not check view). */
-  cloneDestination(userId: string, okr: string | Okr): CloneDestination;
+  /**
+   * P9: where a clone of the OKR (id or stored record) made by the user would go: into the team
+   * they picked (`{ teamId }`) if they may create OKRs there, else individual; with no team, the
+   * automatic choice. Does not check view.
+   */
+  cloneDestination(userId: string, okr: string | Okr, into?: CloneOptions): CloneDestination;
   readonly directory: OkrDirectory;
   readonly settings: Required<OkrSettings>;
 }
@@ -65,7 +69,7 @@ export function okrModel(directory: OkrDirectory, settings: OkrSettings = {}): O
       if (has === undefined) privateAnswers.set(userId, (has = scan(userId)));
       return has;
     },
-    cloneDestination: (userId, okr) => cloneDestination(okrCtx(env, userId, 'clone', okr)),
+    cloneDestination: (userId, okr, into) => cloneDestination(okrCtx(env, userId, 'clone', okr), into),
     directory,
     settings: env.settings,
   };

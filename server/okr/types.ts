@@ -228,6 +228,16 @@ export type CloneDestination =
   | { level: 'org'; orgId: string }
   | { level: 'individual'; orgId: string };
 
+/** Where the user wants a clone to go (`cloneDestination(userId, okr, { teamId })`, `explain(userId, 'clone', okr, { teamId })`). */
+export interface CloneOptions {
+  /**
+   * The team the user picked: the clone goes there when they may create OKRs in it (P3), else it
+   * is an individual OKR. Omitted: the automatic choice (the source's team, the org, or individual).
+   * An unknown team throws `UNKNOWN_TEAM`.
+   */
+  teamId?: string;
+}
+
 /** The answer of `explain()`. */
 export interface Explanation {
   allowed: boolean;
@@ -235,7 +245,7 @@ export interface Explanation {
   decidedBy: RuleCode;
   /** Every path tried, in order, with what each lacked. */
   paths: PathResult[];
-  /** For `clone` when allowed: where the clone goes. */
+  /** For `clone` when allowed: where the clone goes (into the picked team, given `{ teamId }`). */
   clone?: CloneDestination;
 }
 

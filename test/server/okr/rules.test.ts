@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { memoryDirectory, okrModel, type OkrDirectory } from '../../../server/okr/index.js';
-import { fixtureData, fixtureModel } from './fixture.js';
+import { codeOf, fixtureData, fixtureModel } from './fixture.js';
 
 /** One block per rule of BRIEF §3; each fails if its rule is removed from the model. */
 
@@ -159,6 +159,43 @@ describe('P9 clone', () => {
     const { model } = fixtureModel({ orgCreate: { who: 'specific', users: [] } });
     expect(model.explain('olivia', 'clone', 'o-parent').clone).toEqual({ level: 'org', orgId: 'acme' });
     expect(model.explain('tina', 'clone', 'o-parent').clone).toEqual({ level: 'individual', orgId: 'acme' });
+  });
+  describe('into the team the user picks (seed: "into a team for which they have OKR creation access", else individual)', () => {
+    it('a member of the picked team clones into it, though not into the source\'s team', () => {
+      const { model } = fixtureModel();
+      expect(model.cloneDestination('oscar', 'o-sales')).toEqual({ level: 'individual', orgId: 'acme' });
+      expect(model.cloneDestination('oscar', 'o-sales', { teamId: 'support' })).toEqual({ level: 'team', teamId: 'support', orgId: 'acme' });
+      expect(model.explain('oscar', 'clone', 'o-sales', { teamId: 'support' })).toMatchObject({ allowed: true, clone: { level: 'team', teamId: 'support', orgId: 'acme' } });
+    });
+    it('a team owner picks their sub-team; an org owner picks any team; a listed user picks a "specific" team', () => {
+      const { model, directory } = fixtureModel();
+      expect(model.cloneDestination('tina', 'o-sales', { teamId: 'sales-emea' })).toEqual({ level: 'team', teamId: 'sales-emea', orgId: 'acme' });
+      expect(model.explain('olivia', 'clone', 'o-sales', { teamId: 'support' }).clone).toEqual({ level: 'team', teamId: 'support', orgId: 'acme' });
+      directory.updateTeam('support', { teamCreate: { who: 'specific', users: ['lisa'] } });
+      expect(model.cloneDestination('lisa', 'o-sales', { teamId: 'support' })).toEqual({ level: 'team', teamId: 'support', orgId: 'acme' });
+      expect(model.cloneDestination('oscar', 'o-sales', { teamId: 'support' })).toEqual({ level: 'individual', orgId: 'acme' });
+    });
+    it('an org-level or individual source goes into the picked team too, not the org', () => {
+      const { model } = fixtureModel();
+      expect(model.cloneDestination('olivia', 'o-parent')).toEqual({ level: 'org', orgId: 'acme' });
+      expect(model.cloneDestination('olivia', 'o-parent', { teamId: 'sales' })).toEqual({ level: 'team', teamId: 'sales', orgId: 'acme' });
+      expect(model.explain('tina', 'clone', 'o-restricted', { teamId: 'sales' }).clone).toEqual({ level: 'team', teamId: 'sales', orgId: 'acme' });
+    });
+    it('a team the user may not create in gives an individual OKR, even where the automatic choice was a team', () => {
+      const { model } = fixtureModel({ teamCreate: { who: 'owners' } });
+      expect(model.cloneDestination('tom', 'o-sales')).toEqual({ level: 'team', teamId: 'sales', orgId: 'acme' });
+      expect(model.cloneDestination('tom', 'o-sales', { teamId: 'support' })).toEqual({ level: 'individual', orgId: 'acme' });
+      expect(model.explain('oscar', 'clone', 'o-sales', { teamId: 'support' }).clone).toEqual({ level: 'individual', orgId: 'acme' });
+      expect(model.explain('sam', 'clone', 'o-sales', { teamId: 'support' }).clone).toEqual({ level: 'team', teamId: 'support', orgId: 'acme' });
+    });
+    it('no team picked keeps the automatic choice; an unknown team or a malformed pick throws', () => {
+      const { model } = fixtureModel();
+      expect(model.cloneDestination('tina', 'o-sales', {})).toEqual(model.cloneDestination('tina', 'o-sales'));
+      expect(codeOf(() => model.cloneDestination('tina', 'o-sales', { teamId: 'nope' }))).toBe('UNKNOWN_TEAM');
+      expect(codeOf(() => model.explain('tina', 'clone', 'o-sales', { teamId: 7 as unknown as string }))).toBe('INVALID_TARGET');
+      // A denied clone has no destination, whatever team was picked.
+      expect(model.explain('oscar', 'clone', 'o-private', { teamId: 'support' }).clone).toBeUndefined();
+    });
   });
   it('cloning needs view, and a denial has no destination', () => {
     const e = fixtureModel().model.explain('oscar', 'clone', 'o-private');
