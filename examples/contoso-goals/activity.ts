@@ -19,7 +19,7 @@ export interface Attribution {
   actionId?: string;
 }
 
-export type ActivityKind = 'check-in' | 'edit' | 'close' | 'reopen' | 'comment';
+export type ActivityKind = 'check-in' | 'edit' | 'close' | 'reopen' | 'comment' | 'clone';
 
 export interface ActivityEntry extends Attribution {
   id: number;
@@ -69,6 +69,7 @@ const VERBS: Record<ActivityKind, string> = {
   close: 'closed',
   reopen: 'reopened',
   comment: 'commented on',
+  clone: 'created',
 };
 
 /** One feed line: the subject as the doer, what changed, and the true actor when there was one. */

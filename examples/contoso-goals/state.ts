@@ -1,4 +1,4 @@
-import { memoryDirectory, okrModel, type Okr, type OkrModel, type Team } from 'onbehalf/okr';
+import { memoryDirectory, okrModel, type CloneDestination, type Okr, type OkrModel, type Team } from 'onbehalf/okr';
 import { activityFeed, type ActivityFeed, type Attribution } from './activity.js';
 import type { DemoSeed, DemoUser, Metric } from './seed.js';
 
@@ -48,6 +48,8 @@ export interface DemoState {
   edit(okrId: string, change: OkrEdit, who: Attribution, at: number): void;
   setStatus(okrId: string, status: Okr['status'], who: Attribution, at: number): void;
   comment(okrId: string, text: string, who: Attribution, at: number): Comment;
+  /** A copy of the OKR where `into` says (the model's `cloneDestination`), owned and created by `who`, open, its measure back at the start. */
+  clone(okrId: string, into: CloneDestination, who: Attribution, at: number): Okr;
 }
 
 export function demoState(seed: DemoSeed): DemoState {
@@ -55,7 +57,7 @@ export function demoState(seed: DemoSeed): DemoState {
   const model = okrModel(dir);
   const users = new Map(seed.users.map((u) => [u.id, u]));
   const byEmail = new Map(seed.users.map((u) => [u.email.toLowerCase(), u]));
-  const okrs = seed.directory.okrs ?? [];
+  const okrs = [...(seed.directory.okrs ?? [])];
   const metrics = new Map(Object.entries(seed.metrics).map(([id, m]) => [id, { ...m }]));
   const checkIns: CheckIn[] = [];
   const comments: Comment[] = [];
@@ -132,6 +134,24 @@ export function demoState(seed: DemoSeed): DemoState {
       comments.push(entry);
       feed.add({ kind: 'comment', okrId, at, ...who, detail: { text } });
       return entry;
+    },
+    clone(okrId, into, who, at) {
+      const source = okrOf(okrId);
+      const id = `${okrId}-copy-${okrs.filter((o) => o.id.startsWith(`${okrId}-copy-`)).length + 1}`;
+      // A copy stands alone (no objective, alignment or grants), but keeps the privacy covering the source (P10: its title says what it says).
+      let covering: Okr | undefined = source;
+      while (covering && !covering.private) covering = covering.objectiveId ? dir.okr(covering.objectiveId) : undefined;
+      const owner = String(who.by.id);
+      const copy = dir.addOkr({
+        id, orgId: into.orgId, kind: source.kind, level: into.level, ...(into.level === 'team' && { teamId: into.teamId }),
+        title: `Copy of ${source.title}`.slice(0, 200), owners: [owner], creatorId: owner, status: 'open',
+        ...(covering && { private: true, privateTo: [...new Set([...(covering.privateTo ?? []), ...covering.owners, ...(covering.delegates ?? [])])] }),
+      });
+      okrs.push(copy);
+      const m = metrics.get(okrId);
+      if (m) metrics.set(id, { ...m, current: m.start });
+      feed.add({ kind: 'clone', okrId: id, at, ...who, detail: {} });
+      return copy;
     },
   };
   for (const h of history) h.run();

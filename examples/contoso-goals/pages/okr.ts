@@ -1,6 +1,6 @@
 import express, { type Request, type Router } from 'express';
 import { z } from 'zod';
-import { OKR_ACTIONS, RULES, type Okr } from 'onbehalf/okr';
+import { OKR_ACTIONS, RULES, type CloneDestination, type Okr } from 'onbehalf/okr';
 import { attributionOf, onBehalfNote } from '../activity.js';
 import { requireCsrf } from '../auth.js';
 import { bodyOf, line, numberField, parse } from '../forms.js';
@@ -16,6 +16,7 @@ import type { DemoState } from '../state.js';
 const checkInSchema = z.object({ value: numberField('The value'), note: line('The note', 500, 0).optional() });
 const editSchema = z.object({ title: line('The title', 200), target: numberField('The target').optional() });
 const commentSchema = z.object({ text: line('The comment', 1000) });
+const cloneSchema = z.object({ teamId: z.string({ error: 'The team must be a team id.' }).max(200).optional() });
 
 /** Form fields arrive as strings; an empty optional field means "not given". */
 const withoutEmpty = (body: Record<string, unknown>) => Object.fromEntries(Object.entries(body).filter(([, v]) => v !== ''));
@@ -74,6 +75,23 @@ function okrPage(state: DemoState, req: Request, v: Viewer, okr: Okr): string {
         </form></section>`
       : '';
 
+  const where = (d: CloneDestination) =>
+    d.level === 'team' ? `into ${state.model.directory.team(d.teamId)?.name ?? d.teamId}` : d.level === 'org' ? 'as an org OKR' : 'as your individual OKR';
+  // P9: each team of the org, with where the clone would really go for this user (the model's answer).
+  const cloneForm = can('clone')
+    ? html`<section class="card"><h2>Clone</h2>
+      <form class="stack" method="post" action="/okrs/${okr.id}/clone" data-testid="clone-form">${csrfField}
+        <label>Into <select name="teamId">
+          <option value="">Automatic: ${where(state.model.cloneDestination(me, okr.id))}</option>
+          ${state.teams().filter((t) => t.orgId === okr.orgId).map((t) => {
+            const d = state.model.cloneDestination(me, okr.id, { teamId: t.id });
+            return html`<option value="${t.id}" data-level="${d.level}">${t.name}${d.level === 'team' ? '' : ` (you can’t create OKRs there: ${where(d)})`}</option>`;
+          })}
+        </select></label>
+        <div><button class="btn btn-secondary" type="submit">Clone</button></div>
+      </form></section>`
+    : '';
+
   const manage = html`<section class="card"><h2>Manage</h2>
     ${can('edit')
       ? html`<details><summary class="btn btn-secondary btn-small">Edit</summary>
@@ -111,7 +129,7 @@ function okrPage(state: DemoState, req: Request, v: Viewer, okr: Okr): string {
             <label>Add a comment<input type="text" name="text" required maxlength="1000"></label><button class="btn btn-secondary" type="submit">Comment</button></form>` : ''}
         </section>
       </div>
-      <div>${manage}${whyInspector(state, v.name, me, okr)}</div>
+      <div>${manage}${cloneForm}${whyInspector(state, v.name, me, okr)}</div>
     </div>`;
   return page({ title: okr.title, viewer: v, active: 'okrs', body });
 }
@@ -162,8 +180,20 @@ export function okrPages({ state, viewer, now }: DemoDeps): Router {
     done(req, res, `/okrs/${okr.id}`, { comment });
   });
 
+  router.post('/okrs/:id/clone', requireCsrf, (req, res) => {
+    const okr = visibleOkr(state, req, String(req.params.id));
+    allow(state, req, 'clone', okr.id);
+    const { teamId } = parse(cloneSchema, withoutEmpty(bodyOf(req)));
+    const team = teamId === undefined ? undefined : state.model.directory.team(teamId);
+    if (teamId !== undefined && team?.orgId !== okr.orgId) throw new DemoError('BAD_REQUEST', 'No such team in this org.');
+    // The team the user picked if they may create OKRs there, else individual; no pick: the automatic choice.
+    const destination = state.model.cloneDestination(effectiveUser(req), okr.id, { teamId });
+    const copy = state.clone(okr.id, destination, who(req), now());
+    done(req, res, `/okrs/${copy.id}`, { okr: { ...view(copy), level: copy.level, teamId: copy.teamId }, destination });
+  });
+
   // These change state: only POST (GET would let a link or an image make a change).
-  router.all(['/okrs/:id/check-ins', '/okrs/:id/edit', '/okrs/:id/close', '/okrs/:id/reopen', '/okrs/:id/comments'], () => {
+  router.all(['/okrs/:id/check-ins', '/okrs/:id/edit', '/okrs/:id/close', '/okrs/:id/reopen', '/okrs/:id/comments', '/okrs/:id/clone'], () => {
     throw new DemoError('METHOD_NOT_ALLOWED', 'Use POST.');
   });
   return router;

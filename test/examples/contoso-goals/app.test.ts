@@ -153,6 +153,49 @@ describe('OKR actions are guarded by the permission model, for the effective use
   });
 });
 
+describe('clone into the team the user picks (P9)', () => {
+  it('offers each team with where the clone would go, and clones into the pick when the user may create there, else as an individual OKR', async () => {
+    const chris = await d.signIn('chris@contoso.test');
+    const page = (await chris.get('/okrs/o-emea')).text;
+    expect(page).toContain('data-testid="clone-form"');
+    // Chris is in Engineering (members create) and Platform (owners only), not in Sales EMEA.
+    expect(page).toContain('Automatic: as your individual OKR');
+    expect(page).toMatch(/<option value="engineering" data-level="team">Engineering<\/option>/);
+    expect(page).toMatch(/<option value="platform" data-level="individual">Platform \(you can’t create OKRs there: as your individual OKR\)/);
+
+    const into = await post(chris, '/okrs/o-emea/clone', { teamId: 'engineering' });
+    expect(into.status).toBe(200);
+    expect(into.json.destination).toEqual({ level: 'team', teamId: 'engineering', orgId: 'contoso' });
+    const copy = d.demo.state.okr(into.json.okr.id)!;
+    expect(copy).toMatchObject({ title: 'Copy of Grow the EMEA pipeline', level: 'team', teamId: 'engineering', owners: ['chris'], creatorId: 'chris' });
+    expect((await chris.get(`/okrs/${copy.id}`)).text).toContain('Copy of Grow the EMEA pipeline');
+
+    const refused = await post(chris, '/okrs/o-emea/clone', { teamId: 'platform' });
+    expect(refused.json.destination).toEqual({ level: 'individual', orgId: 'contoso' });
+    expect(d.demo.state.okr(refused.json.okr.id)).toMatchObject({ level: 'individual', owners: ['chris'] });
+    // No pick: the automatic choice. Taylor owns Platform, so her pick of it is a team OKR.
+    expect((await post(chris, '/okrs/o-emea/clone', {})).json.destination).toEqual({ level: 'individual', orgId: 'contoso' });
+    const taylor = await d.signIn('taylor@contoso.test');
+    expect((await post(taylor, '/okrs/o-emea/clone', { teamId: 'platform' })).json.destination).toEqual({ level: 'team', teamId: 'platform', orgId: 'contoso' });
+  });
+
+  it('a form post lands on the copy; a team that does not exist is 400 and clones nothing', async () => {
+    const chris = await d.signIn('chris@contoso.test');
+    const before = d.demo.state.okrs().length;
+    for (const teamId of ['nope', 'constructor', ['engineering']]) {
+      const r = await post(chris, '/okrs/o-emea/clone', { teamId });
+      expect(r.status, JSON.stringify(teamId)).toBe(400);
+      expect(r.json.error.code).toBe('BAD_REQUEST');
+    }
+    expect(d.demo.state.okrs().length).toBe(before);
+    const form = await chris.request('POST', '/okrs/o-trust/clone', { form: { teamId: 'engineering', _csrf: await chris.csrf() } });
+    expect(form.status).toBe(303);
+    expect(form.headers.get('location')).toMatch(/^\/okrs\/o-trust-copy-\d+$/);
+    expect((await chris.get('/okrs/o-priya')).status).toBe(404);
+    expect((await post(chris, '/okrs/o-priya/clone', {})).status).toBe(404);
+  });
+});
+
 describe('bad input on every route: 4xx with a clear message, no state change', () => {
   it('check-in, edit and comment bodies', async () => {
     const ashley = await d.signIn('ashley@contoso.test');
