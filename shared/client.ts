@@ -94,18 +94,18 @@ export function onBehalfClient(options: OnBehalfClientOptions = {}) {
       res = await doFetch(url(path), init);
     } catch (e) {
       if (e instanceof OnBehalfClientError) throw e;
-      throw new OnBehalfClientError('NETWORK', 'The host app could not be reached.');
+      throw new OnBehalfClientError('NETWORK', 'The host app could not be reached: try again.');
     }
     const json: unknown = await res.json().catch(() => undefined);
     if (res.ok && json !== undefined) return json;
     const parsed = errorBodySchema.safeParse(json);
     if (parsed.success) throw new OnBehalfClientError(parsed.data.error.code, parsed.data.error.message, res.status);
-    throw new OnBehalfClientError('BAD_RESPONSE', `The host app answered ${res.status} without an onbehalf response.`, res.status);
+    throw new OnBehalfClientError('BAD_RESPONSE', `The host app failed (HTTP ${res.status}). Try again, or tell its administrators.`, res.status);
   }
 
   function parse<T>(schema: Schema<T>, v: unknown): T {
     const r = schema.safeParse(v);
-    if (!r.success) throw new OnBehalfClientError('BAD_RESPONSE', 'The host app answered with an unexpected onbehalf response.');
+    if (!r.success) throw new OnBehalfClientError('BAD_RESPONSE', 'The host app answered in a form this version does not know: update the extension.');
     return r.data;
   }
 

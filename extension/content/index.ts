@@ -21,7 +21,7 @@ const domReady = () =>
   document.readyState === 'loading' ? new Promise<void>((r) => document.addEventListener('DOMContentLoaded', () => r(), { once: true })) : Promise.resolve();
 
 const asTabError = (e: unknown) =>
-  e instanceof HostApiError ? { error: { code: e.code, message: e.message } } : { error: { code: 'INTERNAL', message: 'Something went wrong.' } };
+  e instanceof HostApiError ? { error: { code: e.code, message: e.message } } : { error: { code: 'INTERNAL', message: 'That did not work on this page: reload it and try again.' } };
 
 function run(api: HostApi) {
   let status: StatusResponse | undefined;
