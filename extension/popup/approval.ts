@@ -33,8 +33,8 @@ export function approvalStep(o: ApprovalStepOptions) {
   function show(next: ApprovalState | undefined, request?: AccessRequest, why = '') {
     state = next;
     const name = o.user.name;
-    const fixed = next === 'pending' || next === 'approved';
-    o.reason.readOnly = o.ticket.readOnly = fixed;
+    // Fixed to the request's own words once it is known (if the host can't say, the admin may type them).
+    o.reason.readOnly = o.ticket.readOnly = (next === 'pending' || next === 'approved') && request !== undefined;
     if (request) {
       o.reason.value = request.reason;
       o.ticket.value = request.ticket ?? '';

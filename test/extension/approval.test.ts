@@ -68,10 +68,10 @@ test('a protected user: Request approval, pending (also after reopening), approv
   await popup.locator('#reason').fill(REASON);
   await popup.locator('#ticket').fill('SUP-77');
   await popup.locator('#start').click();
-  await popup.waitForFunction(() => document.getElementById('start')?.textContent === 'Waiting for approval…');
+  await popup.waitForFunction(() => document.getElementById('start')?.textContent === 'Waiting for approval…' && (document.getElementById('reason') as HTMLTextAreaElement).readOnly);
   state = await confirmState(popup);
   expect(state).toMatchObject({ disabled: true, reason: REASON, ticket: 'SUP-77', readOnly: true });
-  expect(state.note).toMatch(/^Approval requested( at .+)?: waiting for a second admin\./);
+  expect(state.note).toMatch(/^Approval requested at .+: waiting for a second admin\./);
   expect(await popup.$eval('#start-error', (e) => (e as HTMLElement).hidden)).toBe(true);
   expect((await hostStatus(tab)).active).toBe(false);
 
@@ -86,7 +86,7 @@ test('a protected user: Request approval, pending (also after reopening), approv
   await popup.locator('#search').fill('olivia');
   await popup.waitForFunction(() => document.querySelector('#results [role=option] .state')?.textContent === 'Approval requested: waiting for a second admin.');
   await pickOlivia(popup);
-  await popup.waitForFunction((r) => (document.getElementById('reason') as HTMLTextAreaElement).value === r, {}, REASON);
+  await popup.waitForFunction((r) => (document.getElementById('reason') as HTMLTextAreaElement).value === r && (document.getElementById('reason') as HTMLTextAreaElement).readOnly, {}, REASON);
   expect(await confirmState(popup)).toMatchObject({ button: 'Waiting for approval…', disabled: true, ticket: 'SUP-77', readOnly: true });
 
   // Audrey, in her own browser session, approves.
