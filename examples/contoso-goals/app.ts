@@ -36,6 +36,8 @@ export interface DemoAppOptions {
   subjectStore?: SubjectStore;
   /** The start rate limit's counters. Default: in memory. */
   rateLimitStore?: RateLimitStore;
+  /** The sign-in throttle's counters (a store of its own). Default: in memory. */
+  signInRateLimitStore?: RateLimitStore;
   /** `Secure` session cookie (needs HTTPS). Default false. */
   secureCookies?: boolean;
   /** fdatasync each audit batch. Default true. */
@@ -132,7 +134,7 @@ export function createDemoApp(options: DemoAppOptions): DemoApp {
 
   app.use(assets());
   app.use(loginPage(deps));
-  app.use(authRoutes(state, ob));
+  app.use(authRoutes(state, ob, { signInRateLimitStore: options.signInRateLimitStore }));
   app.use(requireSignIn(state));
   app.use(myOkrsPage(deps), okrPages(deps), teamPages(deps), activityPage(deps), adminUsersPages(deps), adminAuditPage(deps), myAccessPage(deps), approvalsPage(deps));
   app.use(() => {

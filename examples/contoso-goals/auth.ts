@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { csrfSync } from 'csrf-sync';
+import { ipKeyGenerator, rateLimit, type Store as RateLimitStore } from 'express-rate-limit';
 import { z } from 'zod';
 import { hasControlCharacters } from 'onbehalf/client';
 import { csrfSyncOptions, isSameOrigin, type OnBehalf } from 'onbehalf';
@@ -75,11 +76,38 @@ const samePassword = (given: string) => {
 
 const call = (fn: (cb: (err?: unknown) => void) => void) => new Promise<void>((resolve, reject) => fn((err) => (err ? reject(err) : resolve())));
 
-/** `POST /login` (form or JSON `{ email, password }`) and `POST /logout`. */
-export function authRoutes(state: DemoState, ob: OnBehalf): Router {
+/** Failed sign-ins allowed per client address and account in each window, before 429. */
+export const SIGN_IN_FAILURES = 5;
+export const SIGN_IN_WINDOW_MS = 15 * 60_000;
+
+/**
+ * Guessing passwords is throttled per client address and account: after SIGN_IN_FAILURES failed
+ * sign-ins within SIGN_IN_WINDOW_MS, 429 RATE_LIMITED (JSON or a page, by Accept) with Retry-After,
+ * the right password included, until the window has passed. Successful sign-ins don't count.
+ */
+function signInThrottle(store: RateLimitStore | undefined) {
+  return rateLimit({
+    windowMs: SIGN_IN_WINDOW_MS,
+    limit: SIGN_IN_FAILURES,
+    skipSuccessfulRequests: true,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    ...(store && { store }),
+    keyGenerator: (req) => {
+      const email = bodyOf(req).email;
+      return `${ipKeyGenerator(req.ip ?? '')}|${typeof email === 'string' ? email.trim().toLowerCase().slice(0, 254) : ''}`;
+    },
+    handler: (_req, _res, next) => {
+      next(new DemoError('RATE_LIMITED', `Too many failed sign-ins for this account from here: try again in ${SIGN_IN_WINDOW_MS / 60_000} minutes.`));
+    },
+  });
+}
+
+/** `POST /login` (form or JSON `{ email, password }`, throttled) and `POST /logout`. */
+export function authRoutes(state: DemoState, ob: OnBehalf, options: { signInRateLimitStore?: RateLimitStore } = {}): Router {
   const router = express.Router();
 
-  router.post('/login', async (req, res) => {
+  router.post('/login', signInThrottle(options.signInRateLimitStore), async (req, res) => {
     // Login takes no token (there is no session yet) but must come from this site.
     if (crossSite(req)) throw new DemoError('CSRF', 'Cross-origin requests are refused.');
     if (req.onBehalf?.active) throw new DemoError('ALREADY_ACTING', 'You are working on behalf of someone: Exit first.');

@@ -38,6 +38,7 @@ async function main() {
     impersonationStore: redis?.store,
     subjectStore: redis?.subjectStore,
     rateLimitStore: redis?.rateLimitStore,
+    signInRateLimitStore: redis?.signInRateLimitStore,
     audit: config.databaseUrl ? pgAudit({ connectionString: config.databaseUrl, warn }) : undefined,
     secureCookies: config.production,
     warn,

@@ -13,6 +13,8 @@ export interface RedisBackends {
   subjectStore: SubjectStore;
   /** The start rate limit, counted across every instance. */
   rateLimitStore: RateLimitStore;
+  /** The sign-in throttle, counted across every instance. */
+  signInRateLimitStore: RateLimitStore;
   close(): Promise<void>;
 }
 
@@ -35,6 +37,7 @@ export async function redisBackends(url: string, warn: (m: string) => void): Pro
     store: redisStore({ client }),
     subjectStore: redisSubjectStore({ client }),
     rateLimitStore: redisRateLimitStore(client),
+    signInRateLimitStore: redisRateLimitStore(client, { prefix: 'demo:signin:' }),
     close: async () => {
       await client.close();
     },

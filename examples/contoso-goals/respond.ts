@@ -23,7 +23,7 @@ export function done(req: Request, res: Response, redirect: string, body: Record
   res.redirect(303, redirect);
 }
 
-const TITLES: Partial<Record<number, string>> = { 400: 'That did not work', 401: 'Please sign in', 403: 'Not allowed', 404: 'Not found', 405: 'Not allowed', 413: 'Too large', 415: 'Unsupported' };
+const TITLES: Partial<Record<number, string>> = { 400: 'That did not work', 401: 'Please sign in', 403: 'Not allowed', 404: 'Not found', 405: 'Not allowed', 413: 'Too large', 415: 'Unsupported', 429: 'Too many attempts', 503: 'Unavailable' };
 
 /** Turn known failures into typed 4xx answers; anything else is a 500 with no details (and a warning). */
 export function classify(err: unknown): { code: ErrorCode; message: string; rule?: string } | undefined {

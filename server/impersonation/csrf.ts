@@ -71,6 +71,8 @@ export function csrfProtection(o: ResolvedOptions) {
   return {
     /** The session's token, created on first use. */
     token,
+    /** The session's token if it has one already (reading it changes nothing). */
+    existing: (req: Request): string | undefined => req.session?.csrfToken ?? undefined,
     /**
      * Hidden fields for a form that posts to onbehalf: its own token, and in `_csrf` the host's
      * token when the host's CSRF middleware runs first (it checks `_csrf`), else onbehalf's again.
@@ -83,6 +85,9 @@ export function csrfProtection(o: ResolvedOptions) {
     renew: (req: Request) => sync.generateToken(req, true),
     check(req: Request, res: Response, next: NextFunction) {
       if (!isSameOrigin(req, o.trustedOrigins)) return respondError(req, res, 'CSRF', 'Cross-origin requests are refused.');
+      // A client with no cookie at all is nobody: every post here refuses it anyway, so say why (its status
+      // read gave it no token, so as not to store a session per anonymous read). A stale cookie still gets CSRF.
+      if (req.get('cookie') === undefined && !req.onBehalf?.active && req.onBehalf?.userId === undefined) return respondError(req, res, 'NOT_SIGNED_IN', 'Sign in first.');
       if (!sync.isRequestValid(req)) {
         // A form is typically a page left open while the session changed in another tab.
         const message = isForm(req) ? 'This page was out of date, so nothing was changed. Go back, reload it and try again.' : 'Missing or invalid CSRF token.';

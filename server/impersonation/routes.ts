@@ -134,7 +134,8 @@ export function apiRouter(o: ResolvedOptions, life: Lifecycle, csrf: CsrfProtect
     wrap(async (req, res) => {
       res.set('Cache-Control', 'no-store');
       const ctx = req.onBehalf!;
-      const csrfToken = csrf.token(req);
+      // Signed out: nothing here needs a token, and making one would store a session per anonymous read.
+      const csrfToken = ctx.active || ctx.userId !== undefined ? csrf.token(req) : (csrf.existing(req) ?? '');
       if (ctx.active) {
         const record = await o.store.get(ctx.sessionId);
         if (!record) throw new OnBehalfError('STORE_UNAVAILABLE', 'The session could not be read.');

@@ -126,7 +126,7 @@ describe('POST {basePath}/token (RFC 8693 token exchange)', () => {
     const admin = await host.signIn('avery');
     const notActing = await formExchange(admin);
     expect([notActing.status, notActing.json.error.code]).toEqual([409, 'NOT_ACTING']);
-    expect((await host.client().post('/onbehalf/token', exchange)).json.error.code).toBe('NOT_ACTING');
+    expect((await host.client().post('/onbehalf/token', exchange)).json.error.code).toBe('NOT_SIGNED_IN');
 
     await admin.start('ashley');
     const other = await formExchange(admin, { ...exchange, audience: 'https://billing.contoso.test' });
