@@ -134,7 +134,7 @@ export function createDemoApp(options: DemoAppOptions): DemoApp {
 
   app.use(assets());
   app.use(loginPage(deps));
-  app.use(authRoutes(state, ob, { signInRateLimitStore: options.signInRateLimitStore }));
+  app.use(authRoutes(state, ob, { signInRateLimitStore: options.signInRateLimitStore, now }));
   app.use(requireSignIn(state));
   app.use(myOkrsPage(deps), okrPages(deps), teamPages(deps), activityPage(deps), adminUsersPages(deps), adminAuditPage(deps), myAccessPage(deps), approvalsPage(deps));
   app.use(() => {

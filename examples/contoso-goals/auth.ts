@@ -104,7 +104,8 @@ function signInThrottle(store: RateLimitStore | undefined) {
 }
 
 /** `POST /login` (form or JSON `{ email, password }`, throttled) and `POST /logout`. */
-export function authRoutes(state: DemoState, ob: OnBehalf, options: { signInRateLimitStore?: RateLimitStore } = {}): Router {
+export function authRoutes(state: DemoState, ob: OnBehalf, options: { signInRateLimitStore?: RateLimitStore; now?: () => number } = {}): Router {
+  const now = options.now ?? Date.now;
   const router = express.Router();
 
   router.post('/login', signInThrottle(options.signInRateLimitStore), async (req, res) => {
@@ -121,6 +122,7 @@ export function authRoutes(state: DemoState, ob: OnBehalf, options: { signInRate
     await call((cb) => req.session.regenerate(cb));
     req.session.userId = user.id;
     await call((cb) => req.session.save(cb));
+    state.signedIn(user.id, now());
     done(req, res, '/', { user: { id: user.id, name: user.name, email: user.email }, csrfToken: csrf.generateToken(req) });
   });
 

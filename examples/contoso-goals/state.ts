@@ -33,6 +33,10 @@ export interface DemoState {
   readonly feed: ActivityFeed;
   user(id: string): DemoUser | undefined;
   userByEmail(email: string): DemoUser | undefined;
+  /** Note that a user signed in themself (the demo's `POST /login`), as a host's "last login" column would. */
+  signedIn(userId: string, at: number): void;
+  /** When the user last signed in themself, epoch ms; undefined if not since the server started. */
+  lastSignIn(userId: string): number | undefined;
   okr(id: string): Okr | undefined;
   /** Every OKR, in seed order (callers filter by what the viewer may see). */
   okrs(): Okr[];
@@ -63,6 +67,7 @@ export function demoState(seed: DemoSeed): DemoState {
   const comments: Comment[] = [];
   const feed = activityFeed();
   const person = (id: string) => ({ id, name: users.get(id)?.name ?? id });
+  const signIns = new Map<string, number>();
 
   // The seed's history, oldest first, so "from" values chain and the feed has a past.
   const history = [
@@ -94,6 +99,8 @@ export function demoState(seed: DemoSeed): DemoState {
     feed,
     user: (id) => users.get(id),
     userByEmail: (email) => byEmail.get(email.trim().toLowerCase()),
+    signedIn: (id, at) => void signIns.set(id, at),
+    lastSignIn: (id) => signIns.get(id),
     okr: (id) => dir.okr(id),
     okrs: () => [...okrs],
     teams: () => (seed.directory.teams ?? []).map((t) => dir.team(t.id)!),

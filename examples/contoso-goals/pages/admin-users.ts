@@ -5,6 +5,7 @@ import { requireCsrf } from '../auth.js';
 import { bodyOf } from '../forms.js';
 import { html, type Html } from '../html.js';
 import { initials } from '../activity.js';
+import { formatTime } from '../format.js';
 import { page, type Viewer } from '../layout.js';
 import { DemoError, sendFailure, wantsJson } from '../respond.js';
 import type { DemoDeps } from '../deps.js';
@@ -35,13 +36,20 @@ function who(u: DemoUser): Html {
   return html`<div class="who"><span class="avatar" aria-hidden="true">${initials(u.name)}</span><div><strong>${u.name}</strong><small>${u.email}</small></div></div>`;
 }
 
+/** When the user last signed in themself (working on their behalf is not a sign-in of theirs). */
+function lastSignIn(deps: DemoDeps, u: DemoUser): string {
+  const at = deps.state.lastSignIn(u.id);
+  return at === undefined ? '—' : formatTime(at);
+}
+
 function usersTable(deps: DemoDeps, v: Viewer): Html {
   return html`<table data-testid="users">
-    <thead><tr><th>User</th><th>Role</th><th>Status</th><th>Work on behalf</th><th><span class="sr-only">Actions</span></th></tr></thead>
+    <thead><tr><th>User</th><th>Role</th><th>Status</th><th>Last sign-in</th><th>Work on behalf</th><th><span class="sr-only">Actions</span></th></tr></thead>
     <tbody>${deps.state.users.map(
       (u) => html`<tr data-user="${u.id}">
         <td>${who(u)}</td><td class="small">${u.role}</td>
         <td>${u.active ? html`<span class="badge ok">Active</span>` : html`<span class="badge bad">Inactive</span>`}</td>
+        <td class="small" data-last-sign-in="${u.id}">${lastSignIn(deps, u)}</td>
         <td>${eligibilitySlot(u)}</td>
         <td style="text-align:right"><details class="menu"><summary class="btn btn-secondary btn-small" aria-label="Actions for ${u.name}">Actions ▾</summary>
           <div class="menu-list" role="menu"><a role="menuitem" href="/admin/users/${u.id}/work-on-behalf" data-requires-eligible="${u.id}">Work on behalf</a>
