@@ -9,3 +9,10 @@ export function numericAlternative(id: UserId): number | undefined {
   const n = Number(id);
   return Number.isSafeInteger(n) ? n : undefined;
 }
+
+/** What an adapter's `read` answered, if it is a user id or nobody; anything else is the adapter failing. */
+export function signedInId(answer: unknown, adapter: string): UserId | undefined {
+  if (answer === undefined || answer === null) return undefined;
+  if (typeof answer === 'string' || (typeof answer === 'number' && Number.isFinite(answer))) return answer;
+  throw new TypeError(`${adapter} answered ${Array.isArray(answer) ? 'an array' : typeof answer}, not a user id (a string or a number)`);
+}

@@ -3,18 +3,30 @@ import { isThenable } from './maybe.js';
 import { andThen } from './maybe.js';
 import type { DirectoryUser, UserDirectory } from './types.js';
 
+const isUser = (u: unknown): u is DirectoryUser => {
+  const x = u as Partial<DirectoryUser> | null;
+  return typeof x === 'object' && x !== null && (typeof x.id === 'string' || typeof x.id === 'number') && typeof x.name === 'string' && typeof x.active === 'boolean';
+};
+const notAUser = () => new OnBehalfError('STORE_UNAVAILABLE', 'The user directory returned something that is not a user ({ id, name, active }).');
+
 /** A directory answer that is not a user is the directory failing, not a user to serve. */
 function asUser(u: unknown): DirectoryUser | undefined {
   if (u === undefined || u === null) return undefined;
-  const x = u as Partial<DirectoryUser>;
-  if (typeof x === 'object' && (typeof x.id === 'string' || typeof x.id === 'number') && typeof x.name === 'string' && typeof x.active === 'boolean') return x as DirectoryUser;
-  throw new OnBehalfError('STORE_UNAVAILABLE', 'The user directory returned something that is not a user ({ id, name, active }).');
+  if (isUser(u)) return u;
+  throw notAUser();
 }
 
-/** The directory, guarded, whose get() answers a user or undefined and nothing else. */
+/** A search answer that is not a list of users is the directory failing too. */
+function asUsers(list: unknown): DirectoryUser[] {
+  if (!Array.isArray(list)) throw new OnBehalfError('STORE_UNAVAILABLE', "The user directory's search returned something that is not a list of users.");
+  if (!list.every(isUser)) throw notAUser();
+  return list;
+}
+
+/** The directory, guarded, whose get() answers a user or undefined, and search() a list of users, and nothing else. */
 export function guardedDirectory(users: UserDirectory): UserDirectory {
   const g = guarded(users, 'user directory');
-  return { ...g, get: (id) => andThen(g.get(id), asUser) };
+  return { ...g, get: (id) => andThen(g.get(id), asUser), search: (q, limit) => andThen(g.search(q, limit), asUsers) };
 }
 
 /**

@@ -1,5 +1,7 @@
 import { DEFAULT_REASON_RULES, isSafeLocalPath, setupMessage, type ReasonRules } from '../../shared/index.js';
 import { checkIdentityAdapter, currentUserIdentity } from '../identity/custom.js';
+import { signedInId } from '../identity/ids.js';
+import { andThen } from './maybe.js';
 import type { IdentityAdapter } from '../identity/types.js';
 import { memoryStore } from './store/index.js';
 import type { ImpersonationStore, OnBehalfOptions } from './types.js';
@@ -42,7 +44,9 @@ export function resolveOptions(options: OnBehalfOptions): ResolvedOptions {
   if (options.identity === undefined && typeof options.currentUser !== 'function') {
     throw invalidOption("onBehalf: `identity` is required: passportIdentity(passport), sessionKeyIdentity('userId'), or `currentUser(req)` (docs/recipes.md).");
   }
-  const identity = options.identity !== undefined ? checkIdentityAdapter(options.identity) : currentUserIdentity(options.currentUser!);
+  const adapter = options.identity !== undefined ? checkIdentityAdapter(options.identity) : currentUserIdentity(options.currentUser!);
+  // A read that answers an object (the whole user, say) must not become the user "[object Object]".
+  const identity: IdentityAdapter = { ...adapter, read: (req) => andThen(adapter.read(req), (id) => signedInId(id, adapter.name)) };
   if (!options.audit || typeof options.audit.write !== 'function') {
     throw invalidOption('onBehalf: `audit` is required (fileAudit({ path }), memoryAudit() or a sink with write()).');
   }

@@ -28,6 +28,8 @@ export interface IdentityHostOptions {
   /** Which sign-in the host has. */
   signIn: 'passport' | 'session-key';
   express?: 4 | 5;
+  /** passport: `passport.session()` mounted after onbehalf, the misconfiguration onbehalf must refuse. */
+  passportAfterOnBehalf?: boolean;
   /** passport: serializeUser stores `{ id, username }` (as the passport todos example does) instead of the id. */
   serializeObject?: boolean;
   /** onbehalf options to use instead of the recipe's (e.g. a bare currentUser). */
@@ -73,7 +75,7 @@ export async function startIdentityHost(options: IdentityHostOptions): Promise<I
       const r = byId(options.serializeObject ? s.id : s);
       cb(null, r ? { ...r, from: 'deserializeUser' } : false);
     });
-    app.use(passport.session());
+    if (!options.passportAfterOnBehalf) app.use(passport.session());
   }
   ob = onBehalf({
     users,
@@ -95,6 +97,7 @@ export async function startIdentityHost(options: IdentityHostOptions): Promise<I
     });
   });
   app.use(ob);
+  if (options.passportAfterOnBehalf) app.use(passport.session());
   // The host's own sign-in and logout, as they were before onbehalf.
   const call = (fn: (cb: (err?: unknown) => void) => void) => new Promise<void>((resolve, reject) => fn((err) => (err ? reject(err) : resolve())));
   if (options.signIn === 'passport') {
