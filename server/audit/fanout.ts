@@ -62,6 +62,8 @@ export function fanoutAudit(options: FanoutAuditOptions): AuditSink {
       for (const q of queues) q.push(event);
     },
     query: primary.query && ((filter) => primary.query!(filter)),
+    // The primary's chain is the record: the fan-out is this process's own exactly when the primary is.
+    exclusive: primary.exclusive,
     async close() {
       await Promise.all(queues.map((q) => q.idle()));
       await Promise.all([primary, ...secondary].map((s) => s.close?.()));
