@@ -9,8 +9,20 @@ import { Client } from '../../helpers/http.js';
 const load = (name: string): Promise<any> => import(name);
 
 /** Each library as its docs mount it, checking `_csrf` on the host's own form posts. */
-const LIBRARIES: Record<string, () => Promise<express.RequestHandler>> = {
+const LIBRARIES: Record<string, () => Promise<express.RequestHandler | express.RequestHandler[]>> = {
   csurf: async () => (await load('csurf')).default(),
+  // Double submit: the token's hash in a cookie (cookie-parser reads it), bound to the session id, which onbehalf rotates at start and stop.
+  'csrf-csrf': async () => {
+    const { doubleCsrf } = await load('csrf-csrf');
+    const { doubleCsrfProtection } = doubleCsrf({
+      getSecret: () => 'csrf-csrf test secret',
+      getSessionIdentifier: (req: any) => req.session.id,
+      cookieName: 'x-csrf-token',
+      cookieOptions: { secure: false, sameSite: 'lax' },
+      getCsrfTokenFromRequest: (req: any) => req.body?._csrf,
+    });
+    return [(await load('cookie-parser')).default(), doubleCsrfProtection];
+  },
   'csrf-sync': async () => (await load('csrf-sync')).csrfSync({ getTokenFromRequest: (req: any) => req.body?._csrf }).csrfSynchronisedProtection,
   lusca: async () => (await load('lusca')).default.csrf(),
 };
@@ -62,6 +74,8 @@ describe.each(Object.keys(LIBRARIES))("with the host's own %s", (library) => {
 
     const acting = await c.get('/form');
     expect((await c.request('POST', '/form', { form: { _csrf: hostToken(acting.text) } })).json).toEqual({ savedAs: 2 });
+    // The host's check is really there: a forged token is refused by the host itself.
+    expect((await c.request('POST', '/form', { form: { _csrf: 'forged' } })).status).toBe(403);
 
     // The banner's Exit, as the page rendered it.
     const banner = acting.text.slice(acting.text.indexOf('id="onbehalf-banner"'));
