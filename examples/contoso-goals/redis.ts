@@ -36,8 +36,8 @@ export async function redisBackends(url: string, warn: (m: string) => void): Pro
     sessionStore: redisSessionStore({ client, prefix: 'demo:sess:' }),
     store: redisStore({ client }),
     subjectStore: redisSubjectStore({ client }),
-    rateLimitStore: redisRateLimitStore(client),
-    signInRateLimitStore: redisRateLimitStore(client, { prefix: 'demo:signin:' }),
+    rateLimitStore: redisRateLimitStore({ client }),
+    signInRateLimitStore: redisRateLimitStore({ client, prefix: 'demo:signin:' }),
     close: async () => {
       await client.close();
     },

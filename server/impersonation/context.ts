@@ -5,6 +5,7 @@ import { guardSessionWrites, unpresentSession } from '../identity/session-view.j
 import type { HostIdentityWrite } from '../identity/types.js';
 import { rememberActionId } from './action-id.js';
 import { blockedPaths, hostSignInRoutes } from './blocked-paths.js';
+import { requestDeadline } from './deadline.js';
 import { actorRefusal, targetRefusal } from './eligibility.js';
 import { OnBehalfError, respondError } from './errors.js';
 import { beforeResponse } from './intercept.js';
@@ -236,7 +237,7 @@ export function resolveIdentity(o: ResolvedOptions, life: Lifecycle): RequestHan
   }
   const decide = (req: Request, id: string): Maybe<Decision> =>
     andThen(o.identity.read(req), (user) =>
-      andThen(o.store.get(id), (record) => {
+      andThen(o.store.get(id, requestDeadline(req)), (record) => {
         const signedIn = user ?? undefined;
         return andThen(record ? endCause(req, record, signedIn) : { cause: 'revoked' as const }, (c) => ({ signedIn, record, ...c }));
       }),
@@ -272,7 +273,7 @@ export function resolveIdentity(o: ResolvedOptions, life: Lifecycle): RequestHan
       // the admin's activity, or the idle limit could never end a session left open in a tab.
       const activity = !(req.method === 'GET' && req.path === route.status);
       if (activity && now - r.lastSeenAt >= TOUCH_EVERY_MS) {
-        return void o.store.touch(r.id, now).then(() => serve(req, res, next, r, d.subject!)).catch(fail);
+        return void o.store.touch(r.id, now, requestDeadline(req)).then(() => serve(req, res, next, r, d.subject!)).catch(fail);
       }
       serve(req, res, next, r, d.subject!);
     };

@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events';
 import type { Request } from 'express';
 import type { AuditEvent, EndCause, SessionView } from '../../shared/index.js';
 import type { AuditQuery, AuditSink } from '../audit/types.js';
+import { requestDeadline } from './deadline.js';
 import { OnBehalfError } from './errors.js';
 import type { ResolvedOptions } from './options.js';
 import { pendingAudit } from './pending-audit.js';
@@ -136,7 +137,7 @@ export function lifecycle(o: ResolvedOptions) {
      * record is kept and written when the audit is back. `request`: the request that ended it, if one did.
      */
     async end(id: string, cause: EndCause, req?: Request, request?: Pick<AuditEvent, 'method' | 'path' | 'actionId'>): Promise<ImpersonationRecord | undefined> {
-      const ended = await o.store.end(id);
+      const ended = await o.store.end(id, req && requestDeadline(req));
       if (!ended) return undefined;
       await recordOrKeep(event('ended', req, { ...sessionFields(ended), cause, ...request }));
       emit('ended', toView(o, ended), cause);

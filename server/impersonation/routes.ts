@@ -17,6 +17,7 @@ import { BANNER_SCRIPT } from './banner-script.js';
 import { idKey, numericAlternative } from '../identity/ids.js';
 import type { CsrfProtection } from './csrf.js';
 import { actorRefusal, targetRefusal } from './eligibility.js';
+import { charged, requestDeadline } from './deadline.js';
 import { isForm, OnBehalfError, refererPath, respondError, wantsPage } from './errors.js';
 import { expiryCause, type Lifecycle } from './lifecycle.js';
 import type { ResolvedOptions } from './options.js';
@@ -108,7 +109,7 @@ export function apiRouter(o: ResolvedOptions, life: Lifecycle, csrf: CsrfProtect
   async function endAbandoned(req: Request, actorKey: string): Promise<boolean> {
     const now = o.now();
     let cleared = false;
-    for (const r of await o.store.list({ actorId: actorKey })) {
+    for (const r of await o.store.list({ actorId: actorKey }, requestDeadline(req))) {
       const racing = r.startedIn === sessionDigest(req) || now - r.startedAt < RACING_START_MS;
       if (racing && !expiryCause(o, r, now)) return false;
       await life.end(r.id, expiryCause(o, r, now) ?? 'replaced', req);
@@ -137,7 +138,7 @@ export function apiRouter(o: ResolvedOptions, life: Lifecycle, csrf: CsrfProtect
       // Signed out: nothing here needs a token, and making one would store a session per anonymous read.
       const csrfToken = ctx.active || ctx.userId !== undefined ? csrf.token(req) : (csrf.existing(req) ?? '');
       if (ctx.active) {
-        const record = await o.store.get(ctx.sessionId);
+        const record = await o.store.get(ctx.sessionId, requestDeadline(req));
         if (!record) throw new OnBehalfError('STORE_UNAVAILABLE', 'The session could not be read.');
         return res.json({ active: true, session: life.view(record), csrfToken, now: o.now() });
       }
@@ -178,9 +179,19 @@ export function apiRouter(o: ResolvedOptions, life: Lifecycle, csrf: CsrfProtect
     handler: (req, res) => respondError(req, res, 'RATE_LIMITED', 'Too many attempts to start; wait a minute.'),
   });
 
+  // The check's wait for a shared store counts against the start request's deadline.
+  const limitStarts = (req: Request, res: Response, next: NextFunction) => {
+    const done = charged(req);
+    res.once('close', done);
+    startLimiter(req, res, (err?: unknown) => {
+      done();
+      next(err);
+    });
+  };
+
   router.post(
     '/start',
-    startLimiter,
+    limitStarts,
     csrf.check,
     wrap(async (req, res) => {
       const ctx = req.onBehalf!;
@@ -246,10 +257,11 @@ export function apiRouter(o: ResolvedOptions, life: Lifecycle, csrf: CsrfProtect
       await life.ready;
       let created: boolean;
       try {
-        created = (await o.store.create(record)) || ((await endAbandoned(req, record.actorId)) && (await o.store.create(record)));
+        created = (await o.store.create(record, requestDeadline(req))) || ((await endAbandoned(req, record.actorId)) && (await o.store.create(record, requestDeadline(req))));
       } catch {
-        // A create that timed out may still land later: queue its removal behind it.
-        await o.store.end(record.id).catch(() => undefined);
+        // A create that timed out may still land later: queue its removal behind it (with a budget of
+        // its own, and not waited for: this request has had its wait).
+        void o.store.end(record.id).catch(() => undefined);
         throw new OnBehalfError('STORE_UNAVAILABLE', 'Impersonation state is unavailable; nothing was started.');
       }
       if (!created) throw new OnBehalfError('ALREADY_ACTING', ELIGIBILITY_MESSAGES.ALREADY_ACTING);
@@ -291,7 +303,7 @@ export function apiRouter(o: ResolvedOptions, life: Lifecycle, csrf: CsrfProtect
         delete req.session.onbehalfEnded;
         return done(req, res, o.exitPath, {});
       }
-      const record = await o.store.get(ctx.sessionId);
+      const record = await o.store.get(ctx.sessionId, requestDeadline(req));
       await life.end(ctx.sessionId, 'exit', req);
       await leaveActing(req, o, o.exitMode);
       const redirect = o.exitMode === 'return' ? (record?.returnTo ?? o.exitPath) : o.exitPath;
@@ -305,7 +317,7 @@ export function apiRouter(o: ResolvedOptions, life: Lifecycle, csrf: CsrfProtect
     '/sessions',
     wrap(async (req, res) => {
       await holdsAuditPermission(req);
-      const sessions = await o.store.list();
+      const sessions = await o.store.list(undefined, requestDeadline(req));
       res.set('Cache-Control', 'no-store').json({ sessions: sessions.map(life.view) });
     }),
   );

@@ -2,8 +2,10 @@ import type { Request } from 'express';
 import type {} from 'express-session';
 import type { AuditEvent, EndCause, Person, ReasonRules, SessionView } from '../../shared/index.js';
 import type { AuditSink } from '../audit/types.js';
+import type { Deadline } from './deadline.js';
 
 export type { AuditPage, AuditQuery, AuditSink } from '../audit/types.js';
+export type { Deadline } from './deadline.js';
 
 type MaybePromise<T> = T | Promise<T>;
 
@@ -60,22 +62,24 @@ export interface ImpersonationRecord {
  * unreachable: onbehalf answers 503 and never serves a request as the wrong user.
  */
 export interface ImpersonationStore {
+  // Every method's last argument is the request's deadline (see Deadline), when it serves a request:
+  // a store with a time limit charges its waits to it; one without ignores it.
   /** Save a new session unless the actor already has one. Returns false when they do. */
-  create(record: ImpersonationRecord): Promise<boolean>;
+  create(record: ImpersonationRecord, deadline?: Deadline): Promise<boolean>;
   /**
    * Read on every request of an acting session: a synchronous answer spares a microtask. The
    * caller only reads the record; the built-in stores hand out frozen records, with no copy.
    */
-  get(id: string): MaybePromise<ImpersonationRecord | undefined>;
+  get(id: string, deadline?: Deadline): MaybePromise<ImpersonationRecord | undefined>;
   /** Record activity for the idle timeout. */
-  touch(id: string, at: number): Promise<void>;
+  touch(id: string, at: number, deadline?: Deadline): Promise<void>;
   /**
    * Remove a session. Returns it only to the one caller that removed it, so that exactly one
    * `ended` event is audited however many instances race.
    */
-  end(id: string): Promise<ImpersonationRecord | undefined>;
+  end(id: string, deadline?: Deadline): Promise<ImpersonationRecord | undefined>;
   /** Active sessions, optionally only those of one actor or one subject. */
-  list(filter?: { actorId?: string; subjectId?: string }): Promise<ImpersonationRecord[]>;
+  list(filter?: { actorId?: string; subjectId?: string }, deadline?: Deadline): Promise<ImpersonationRecord[]>;
   /** Optional: release resources (intervals, connections the store owns). */
   close?(): Promise<void>;
 }

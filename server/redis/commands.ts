@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { deadlines } from './deadline.js';
-import { isRedisUnavailable, RedisUnavailableError } from './errors.js';
+import type { Deadline } from '../impersonation/deadline.js';
+import { within } from './deadline.js';
+import { RedisUnavailableError } from './errors.js';
 
 /**
  * What onbehalf needs of a node-redis v5 client (`createClient()`, connected): any client type
@@ -11,30 +12,39 @@ export interface RedisCommandClient {
   sendCommand(args: ReadonlyArray<string>): Promise<unknown>;
 }
 
-/** Default per-command timeout: a Redis that hangs must not hang requests. */
-export const DEFAULT_COMMAND_TIMEOUT_MS = 2_000;
+/** Default request deadline of every Redis piece: a Redis that hangs must not hang requests. */
+export const DEFAULT_TIMEOUT_MS = 2_000;
+
+/** The time limit every Redis piece takes. */
+export interface RedisTimeoutOptions {
+  /**
+   * How long one request may wait for Redis, in total, ms: every command of the request (session,
+   * impersonation store, rate limit) draws on one budget, and a request with none left answers
+   * 503 `STORE_UNAVAILABLE`. A call outside any request (the sweep, `revoke()`) gets a budget of
+   * its own. Default 2000.
+   */
+  timeoutMs?: number;
+  /** The old name of `timeoutMs` (deprecated). @deprecated Use `timeoutMs`. */
+  commandTimeoutMs?: number;
+}
+
+export const timeoutOf = (o: RedisTimeoutOptions) => o.timeoutMs ?? o.commandTimeoutMs ?? DEFAULT_TIMEOUT_MS;
 
 export type SendCommand = <T = unknown>(args: string[]) => Promise<T>;
 
 /**
- * Send raw commands that fail fast: at once when the client is not connected (node-redis would
- * otherwise queue them until Redis returns, hanging the request), and when Redis has not answered
- * within `timeoutMs` (see `deadlines`). Unavailability surfaces as `RedisUnavailableError`; other
- * errors as they are.
+ * Raw commands that fail fast: at once when the client is not connected (node-redis would
+ * otherwise queue them until Redis returns, hanging the request), and when the request's deadline
+ * `d` runs out (see `within`). Unavailability surfaces as `RedisUnavailableError`; other errors as
+ * they are.
  */
-export function commandSender(client: RedisCommandClient, timeoutMs = DEFAULT_COMMAND_TIMEOUT_MS): SendCommand {
-  const unavailable = (err: unknown) => (err instanceof RedisUnavailableError || !isRedisUnavailable(err) ? err : new RedisUnavailableError(err));
-  const bound = deadlines(timeoutMs, unavailable);
-  return <T>(args: string[]) => {
-    if (!client.isReady) return Promise.reject(new RedisUnavailableError(new Error('Redis is not connected.')));
-    let answer: Promise<unknown>;
-    try {
-      answer = client.sendCommand(args);
-    } catch (err) {
-      return Promise.reject(unavailable(err));
-    }
-    return bound(answer as Promise<T>, args[0]);
-  };
+export function commandSender(client: RedisCommandClient, timeoutMs = DEFAULT_TIMEOUT_MS) {
+  const offline = () => Promise.reject(new RedisUnavailableError(new Error('Redis is not connected.')));
+  const sender = (d?: Deadline): SendCommand => <T>(args: string[]) =>
+    client.isReady ? within(d, timeoutMs, args[0], () => client.sendCommand(args) as Promise<T>) : offline();
+  const outside = sender();
+  /** A sender for one request's deadline (or calls of their own, without one). */
+  return (d?: Deadline): SendCommand => (d ? sender(d) : outside);
 }
 
 /**

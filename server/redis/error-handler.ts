@@ -11,8 +11,9 @@ import { isRedisUnavailable } from './errors.js';
 export function redisUnavailableHandler(): ErrorRequestHandler {
   return (err, req, res, next) => {
     if (!isRedisUnavailable(err)) return next(err);
-    // A failure after the answer started (saving the session at the end) can only cut it off.
-    if (res.headersSent) return next(err);
+    // A failure after the answer started: express-session's save or touch at the end has already
+    // finished the answer it held back; one still open can only be cut off.
+    if (res.headersSent) return res.writableEnded ? undefined : next(err);
     res.set('Retry-After', '1');
     respondError(req, res, 'STORE_UNAVAILABLE', 'The service is briefly unavailable; try again shortly.');
   };

@@ -39,13 +39,23 @@ const CLIENT_SIDE = [
   TimeoutError,
 ];
 
+// Socket errors node-redis passes on as they are: a killed Redis resets the connection under
+// commands in flight (ECONNRESET, EPIPE), a gone one refuses or times out.
+const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTCONN', 'ENOTFOUND', 'EAI_AGAIN']);
+
 /**
- * Whether an error means "Redis is unreachable" rather than a bug: our own error or a node-redis
- * client-side error. Replies Redis sent (`ErrorReply`, e.g. WRONGTYPE) are bugs, except those of a
- * server that is restarting (`LOADING`), failing over (`READONLY`, `MASTERDOWN`) or stuck (`BUSY`).
+ * Whether an error means "Redis is unreachable" rather than a bug: our own error, a node-redis
+ * client-side error or a socket error. Replies Redis sent (`ErrorReply`, e.g. WRONGTYPE) are bugs,
+ * except those of a server that is restarting (`LOADING`), failing over (`READONLY`, `MASTERDOWN`)
+ * or stuck (`BUSY`).
  */
 export function isRedisUnavailable(err: unknown): boolean {
   if (err instanceof RedisUnavailableError) return true;
   if (err instanceof ErrorReply) return /^(LOADING|READONLY|MASTERDOWN|BUSY)\b/.test(err.message);
-  return CLIENT_SIDE.some((type) => err instanceof type) || (err as NodeJS.ErrnoException | null)?.code === 'ECONNREFUSED';
+  return CLIENT_SIDE.some((type) => err instanceof type) || SOCKET_CODES.has(String((err as NodeJS.ErrnoException | null)?.code));
+}
+
+/** The one mapping from a Redis client's error to onbehalf's: any unavailability is `RedisUnavailableError`; a bug stays itself. */
+export function storeError(err: unknown): unknown {
+  return err instanceof RedisUnavailableError || !isRedisUnavailable(err) ? err : new RedisUnavailableError(err);
 }

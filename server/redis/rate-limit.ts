@@ -1,13 +1,13 @@
 import type { Store } from 'express-rate-limit';
 import { RedisStore } from 'rate-limit-redis';
-import { commandSender, type RedisCommandClient } from './commands.js';
+import { commandSender, timeoutOf, type RedisCommandClient, type RedisTimeoutOptions } from './commands.js';
 
 /** Options of `redisRateLimitStore()`. */
-export interface RedisRateLimitOptions {
+export interface RedisRateLimitOptions extends RedisTimeoutOptions {
+  /** A connected node-redis v5 client. Required (unless passed first, the older call shape). */
+  client?: RedisCommandClient;
   /** Prefix of the counter keys. Default `'onbehalf:rl:'`. */
   prefix?: string;
-  /** A command that gets no answer within this many ms rejects. Default 2000. */
-  commandTimeoutMs?: number;
 }
 
 /**
@@ -27,12 +27,18 @@ class RecoveringRedisStore extends RedisStore {
 
 /**
  * A store for express-rate-limit that keeps the counters in Redis, so every instance counts the
- * same start attempts: `onBehalf({ rateLimit: { store: redisRateLimitStore(client) } })`.
+ * same start attempts: `onBehalf({ rateLimit: { store: redisRateLimitStore({ client }) } })`.
  * When Redis is unreachable it rejects at once (`RedisUnavailableError`): the attempt is refused
- * rather than let through unlimited.
+ * rather than let through unlimited. express-rate-limit does not pass the request to its store,
+ * so each check has a budget of `timeoutMs` of its own; onbehalf charges the time it took to the
+ * start request's deadline.
  */
-export function redisRateLimitStore(client: RedisCommandClient, options: RedisRateLimitOptions = {}): Store {
-  const send = commandSender(client, options.commandTimeoutMs);
+export function redisRateLimitStore(options: RedisRateLimitOptions & { client: RedisCommandClient }): Store;
+/** @deprecated Pass the client in the options: `redisRateLimitStore({ client, ...options })`. */
+export function redisRateLimitStore(client: RedisCommandClient, options?: RedisRateLimitOptions): Store;
+export function redisRateLimitStore(first: RedisCommandClient | (RedisRateLimitOptions & { client: RedisCommandClient }), more: RedisRateLimitOptions = {}): Store {
+  const options = 'sendCommand' in first ? { ...more, client: first } : first;
+  const send = commandSender(options.client, timeoutOf(options))();
   return new RecoveringRedisStore({
     prefix: options.prefix ?? 'onbehalf:rl:',
     sendCommand: (...args: string[]) => send(args),

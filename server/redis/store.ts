@@ -1,9 +1,9 @@
-import { commandSender, luaScript, type RedisCommandClient } from './commands.js';
+import { commandSender, luaScript, timeoutOf, type RedisCommandClient, type RedisTimeoutOptions, type SendCommand } from './commands.js';
 import type { ImpersonationRecord, ImpersonationStore } from '../impersonation/types.js';
 import { recordCache, type SubscriberClient } from './store-cache.js';
 
 /** Options of `redisStore()`. */
-export interface RedisStoreOptions {
+export interface RedisStoreOptions extends RedisTimeoutOptions {
   /**
    * A connected node-redis v5 client (`createClient({ url })` then `await client.connect()`),
    * e.g. the one connect-redis uses. The store doesn't close it. Required.
@@ -17,8 +17,6 @@ export interface RedisStoreOptions {
    * Redis removes what nobody ended (all instances down). Default 5 minutes.
    */
   expiryGraceMs?: number;
-  /** A command with no answer after this many ms (checked every quarter of it) rejects, and the request gets 503. Default 2000. */
-  commandTimeoutMs?: number;
   /** Clock the TTLs are computed with: pass the same as `onBehalf({ now })`. Default `Date.now`. */
   now?: () => number;
   /**
@@ -85,17 +83,18 @@ type Stored = [record: string | null, seen: string | null];
  * one is honoured, expired and revoked on all of them at once. Expiry uses Redis TTLs (the hard
  * limit plus `expiryGraceMs`), so abandoned sessions disappear on their own.
  *
- * Fails fast: when the client is not connected every method rejects at once, and a command Redis
- * doesn't answer rejects after `commandTimeoutMs`, with `RedisUnavailableError` (code
- * `STORE_UNAVAILABLE`); onbehalf answers 503 and serves nobody as the wrong user.
+ * Fails fast: when the client is not connected every method rejects at once, and a call Redis
+ * doesn't answer rejects when its request's deadline (`timeoutMs`) runs out, with
+ * `RedisUnavailableError` (code `STORE_UNAVAILABLE`); onbehalf answers 503 and serves nobody as
+ * the wrong user.
  */
 export function redisStore(options: RedisStoreOptions): ImpersonationStore & { readonly kind: 'redis'; close(): Promise<void> } {
-  const { client, prefix = 'onbehalf:', expiryGraceMs = 5 * 60_000, commandTimeoutMs, now = Date.now, cacheTtlMs = 0, warn = console.warn } = options;
+  const { client, prefix = 'onbehalf:', expiryGraceMs = 5 * 60_000, now = Date.now, cacheTtlMs = 0, warn = console.warn } = options;
   const duplicate = (client as Partial<{ duplicate(): SubscriberClient }>).duplicate;
   if (cacheTtlMs > 0 && typeof duplicate !== 'function') {
     throw new TypeError('redisStore({ cacheTtlMs }) needs a node-redis client: it opens a second connection with client.duplicate().');
   }
-  const send = commandSender(client, commandTimeoutMs);
+  const sender = commandSender(client, timeoutOf(options));
   const key = {
     session: (id: string) => `${prefix}session:${id}`,
     actor: (actorId: string) => `${prefix}actor:${actorId}`,
@@ -104,14 +103,14 @@ export function redisStore(options: RedisStoreOptions): ImpersonationStore & { r
   };
   const parse = ([record, seen]: Stored): ImpersonationRecord | undefined =>
     record === null ? undefined : { ...(JSON.parse(record) as ImpersonationRecord), lastSeenAt: Number(seen) };
-  const read = (id: string) => send<Stored>(['HMGET', key.session(id), 'record', 'seen']).then(parse);
+  const read = (send: SendCommand, id: string) => send<Stored>(['HMGET', key.session(id), 'record', 'seen']).then(parse);
   const cache =
     cacheTtlMs > 0 ? recordCache({ subscriber: duplicate!.call(client), channel: `${prefix}ended`, ttlMs: cacheTtlMs, now, warn }) : undefined;
 
   /** The live records of an index set; ids whose record Redis expired are dropped from the set. */
-  async function members(setKey: string): Promise<ImpersonationRecord[]> {
+  async function members(send: SendCommand, setKey: string): Promise<ImpersonationRecord[]> {
     const ids = await send<string[]>(['SMEMBERS', setKey]);
-    const records = await Promise.all(ids.map(read));
+    const records = await Promise.all(ids.map((id) => read(send, id)));
     const gone = ids.filter((_, i) => !records[i]);
     // Safe without a transaction: ids are never reused, so a missing record never comes back.
     if (gone.length) await send(['SREM', setKey, ...gone]);
@@ -120,36 +119,40 @@ export function redisStore(options: RedisStoreOptions): ImpersonationStore & { r
 
   return {
     kind: 'redis',
-    async create(record) {
+    async create(record, deadline) {
+      const send = sender(deadline);
       const ttlMs = Math.max(record.expiresAt - now(), 0) + expiryGraceMs;
       const { lastSeenAt, ...rest } = record;
       const keys = [key.session(record.id), key.actor(record.actorId), key.subject(record.subjectId), key.all];
       return (await CREATE<number>(send, keys, [record.id, JSON.stringify(rest), lastSeenAt, ttlMs, record.actorId, record.subjectId])) === 1;
     },
-    get(id) {
-      if (!cache) return read(id);
+    get(id, deadline) {
+      const send = sender(deadline);
+      if (!cache) return read(send, id);
       // Never from memory while this client can't reach Redis: the request gets 503, as uncached.
-      return (client.isReady && cache.hit(id)) || cache.fill(id, () => read(id));
+      return (client.isReady && cache.hit(id)) || cache.fill(id, () => read(send, id));
     },
-    async touch(id, at) {
-      await TOUCH(send, [key.session(id)], [at]);
+    async touch(id, at, deadline) {
+      await TOUCH(sender(deadline), [key.session(id)], [at]);
       cache?.touched(id, at);
     },
-    async end(id) {
+    async end(id, deadline) {
+      const send = sender(deadline);
       // Before and after: a read of this instance racing the end must not keep the record.
       cache?.drop(id);
       const removed = await END<Stored | null>(send, [key.session(id)], [id, prefix]);
       cache?.drop(id);
       return removed ? parse(removed) : undefined;
     },
-    async list(filter = {}) {
+    async list(filter = {}, deadline) {
+      const send = sender(deadline);
       let records: ImpersonationRecord[];
       if (filter.actorId) {
         const id = await send<string | null>(['GET', key.actor(filter.actorId)]);
-        const r = id === null ? undefined : await read(id);
+        const r = id === null ? undefined : await read(send, id);
         records = r ? [r] : [];
       } else {
-        records = await members(filter.subjectId ? key.subject(filter.subjectId) : key.all);
+        records = await members(send, filter.subjectId ? key.subject(filter.subjectId) : key.all);
       }
       return records
         .filter((r) => !filter.subjectId || r.subjectId === filter.subjectId)

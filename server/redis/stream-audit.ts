@@ -3,12 +3,13 @@ import { auditEventSchema, type AuditEvent } from '../../shared/index.js';
 import type { AuditPage, AuditQuery, AuditSink } from '../audit/types.js';
 import { AuditError, unavailable } from '../audit/errors.js';
 import { matches } from '../audit/memory.js';
+import { commandSender, luaScript, timeoutOf, type RedisTimeoutOptions } from './commands.js';
 
 // Any node-redis v5 client, whatever modules or RESP version it was created with.
 type AnyRedisClient = RedisClientType<RedisModules, RedisFunctions, RedisScripts, RespVersions>;
 
 /** Options of {@link redisStreamAudit}. */
-export interface RedisStreamAuditOptions {
+export interface RedisStreamAuditOptions extends Omit<RedisTimeoutOptions, 'commandTimeoutMs'> {
   /** A connected node-redis v5 client. The sink does not close it. */
   client: AnyRedisClient;
   /**
@@ -26,11 +27,6 @@ export interface RedisStreamAuditOptions {
     /** How long `WAIT` waits for them (ms). Default 1000. */
     timeoutMs?: number;
   };
-  /**
-   * Give up on a command after this long (ms). node-redis queues commands while disconnected;
-   * without a limit a write would hang instead of failing closed. Default 2000.
-   */
-  timeoutMs?: number;
 }
 
 /**
@@ -38,7 +34,7 @@ export interface RedisStreamAuditOptions {
  * (its command had reached the server); the retry then finds its id and adds nothing, so
  * each event is in the stream once.
  */
-const ADD_ONCE = `if redis.call('SADD', KEYS[2], ARGV[1]) == 1 then return redis.call('XADD', KEYS[1], '*', 'event', ARGV[2]) end return false`;
+const ADD_ONCE = luaScript(`if redis.call('SADD', KEYS[2], ARGV[1]) == 1 then return redis.call('XADD', KEYS[1], '*', 'event', ARGV[2]) end return false`);
 
 /** How many entries a query reads from Redis per round trip. */
 const SCAN_CHUNK = 500;
@@ -51,27 +47,17 @@ const STREAM_ID = /^\d+-\d+$/;
  */
 export function redisStreamAudit(options: RedisStreamAuditOptions): AuditSink & { query(q: AuditQuery): Promise<AuditPage> } {
   const stream = options.stream ?? 'onbehalf:audit';
-  const timeoutMs = options.timeoutMs ?? 2000;
-  /**
-   * Run one command with a deadline. The abort signal drops a command still waiting in the
-   * offline queue (so it can't land later); it does not cancel one already sent to a hung server,
-   * hence the race. A late reply is still read by node-redis, so replies stay in step.
-   */
-  const timed = <T>(run: (c: AnyRedisClient) => Promise<T>): Promise<T> => {
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`Redis did not answer within ${timeoutMs} ms`)), timeoutMs);
-    });
-    return Promise.race([run(options.client.withAbortSignal(AbortSignal.timeout(timeoutMs))), deadline]).finally(() => clearTimeout(timer));
-  };
+  // Each write or read has a budget of its own (an audit sink is not told the request): it rejects
+  // at once while the client is disconnected, and when Redis does not answer in time.
+  const send = commandSender(options.client, timeoutOf(options))();
   return {
     async write(event: AuditEvent) {
       const parsed = auditEventSchema.safeParse(event);
       if (!parsed.success) throw new AuditError('AUDIT_UNAVAILABLE', `not a valid audit event: ${parsed.error.message}`);
       try {
-        await timed((c) => c.eval(ADD_ONCE, { keys: [stream, `${stream}:ids`], arguments: [parsed.data.id, JSON.stringify(parsed.data)] }));
+        await ADD_ONCE(send, [stream, `${stream}:ids`], [parsed.data.id, JSON.stringify(parsed.data)]);
         if (options.replicas) {
-          const acked = await timed((c) => c.wait(options.replicas!.count, options.replicas!.timeoutMs ?? 1000));
+          const acked = await send<number>(['WAIT', String(options.replicas.count), String(options.replicas.timeoutMs ?? 1000)]);
           if (acked < options.replicas.count) throw new Error(`only ${acked} of ${options.replicas.count} replicas confirmed the event`);
         }
       } catch (e) {
@@ -87,15 +73,15 @@ export function redisStreamAudit(options: RedisStreamAuditOptions): AuditSink & 
       let start = q.cursor === undefined ? '-' : `(${q.cursor}`;
       try {
         for (;;) {
-          const entries = await timed((c) => c.xRange(stream, start, '+', { COUNT: SCAN_CHUNK }));
-          for (const { id, message } of entries) {
-            const parsed = auditEventSchema.safeParse(JSON.parse(String(message.event)));
+          const entries = await send<Array<[id: string, fields: string[]]>>(['XRANGE', stream, start, '+', 'COUNT', String(SCAN_CHUNK)]);
+          for (const [id, fields] of entries) {
+            const parsed = auditEventSchema.safeParse(JSON.parse(fields[fields.indexOf('event') + 1]));
             if (!parsed.success || !matches(parsed.data, q)) continue;
             out.push(parsed.data);
             if (out.length === limit) return { events: out, nextCursor: id };
           }
           if (entries.length < SCAN_CHUNK) return { events: out };
-          start = `(${entries.at(-1)!.id}`;
+          start = `(${entries.at(-1)![0]}`;
         }
       } catch (e) {
         throw unavailable('the audit stream could not be read', e);

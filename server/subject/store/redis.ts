@@ -1,17 +1,15 @@
 import type { AccessEntry, AccessRequest, Grant } from '../../../shared/index.js';
-import { commandSender, luaScript, type RedisCommandClient } from '../../redis/commands.js';
+import { commandSender, luaScript, timeoutOf, type RedisCommandClient, type RedisTimeoutOptions } from '../../redis/commands.js';
 import type { SubjectStore, TransitionResult } from '../types.js';
 
 /** Options of `redisSubjectStore()`. */
-export interface RedisSubjectStoreOptions {
+export interface RedisSubjectStoreOptions extends RedisTimeoutOptions {
   /** A connected node-redis v5 client (the one `redisStore()` uses will do). The store doesn't close it. Required. */
   client: RedisCommandClient;
   /** Prefix of every key. Default `'onbehalf:subject:'`. */
   prefix?: string;
   /** How many sessions a subject's history keeps (oldest dropped first). Default 200. */
   historyLimit?: number;
-  /** A command with no answer after this many ms rejects (503). Default 2000. */
-  commandTimeoutMs?: number;
 }
 
 // Keys: access:<subject> hash sessionId → entry JSON, order:<subject> sorted set of sessionIds by
@@ -70,9 +68,9 @@ const REQUEST_GRACE_MS = 24 * 3_600_000;
  * instances leave exactly one decision (compare-and-set in a Lua script).
  */
 export function redisSubjectStore(options: RedisSubjectStoreOptions): SubjectStore & { readonly kind: 'redis' } {
-  const { client, prefix = 'onbehalf:subject:', historyLimit = 200, commandTimeoutMs } = options;
+  const { client, prefix = 'onbehalf:subject:', historyLimit = 200 } = options;
   if (!(Number.isInteger(historyLimit) && historyLimit > 0)) throw new TypeError('redisSubjectStore: historyLimit must be a positive integer.');
-  const send = commandSender(client, commandTimeoutMs);
+  const send = commandSender(client, timeoutOf(options))();
   const key = {
     access: (s: string) => `${prefix}access:${s}`,
     order: (s: string) => `${prefix}order:${s}`,

@@ -1,32 +1,45 @@
 import { describe, expect, it } from 'vitest';
+import { newDeadline } from '../../../server/impersonation/deadline.js';
 import { RedisUnavailableError } from '../../../server/redis/index.js';
-import { deadlines } from '../../../server/redis/deadline.js';
+import { within } from '../../../server/redis/deadline.js';
 
 const never = () => new Promise<never>(() => undefined);
+const elapsed = async (p: Promise<unknown>) => {
+  const t0 = performance.now();
+  const r = await p.then((value) => ({ value }), (error: unknown) => ({ error }));
+  return { ...r, ms: performance.now() - t0 };
+};
 
-describe('deadlines', () => {
-  it('passes answers and errors through, mapped, and gives up on the silent ones once the timeout has passed, not before', async () => {
-    const bound = deadlines(200, (err) => new Error(`mapped: ${(err as Error).message}`));
-    expect(await bound(Promise.resolve('PONG'), 'PING')).toBe('PONG');
-    await expect(bound(Promise.reject(new Error('WRONGTYPE')), 'GET')).rejects.toThrow('mapped: WRONGTYPE');
+describe('within: one deadline per request', () => {
+  it('passes answers through, maps unavailability, and gives up on a silent call when the budget is spent, not before', async () => {
+    expect(await within(undefined, 200, 'PING', () => Promise.resolve('PONG'))).toBe('PONG');
+    const reset = Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
+    await expect(within(undefined, 200, 'GET', () => Promise.reject(reset))).rejects.toBeInstanceOf(RedisUnavailableError);
+    await expect(within(undefined, 200, 'GET', () => Promise.reject(new Error('WRONGTYPE')))).rejects.toThrow('WRONGTYPE');
 
-    const started = Date.now();
-    const silent = await Promise.allSettled([bound(never(), 'GET'), bound(never(), 'HMGET'), bound(new Promise((r) => setTimeout(r, 50, 'late but in time')), 'SET')]);
-    const took = Date.now() - started;
-    expect(silent[2]).toEqual({ status: 'fulfilled', value: 'late but in time' });
-    for (const [i, what] of [[0, 'GET'], [1, 'HMGET']] as const) {
-      const r = silent[i] as PromiseRejectedResult;
-      expect(r.reason).toBeInstanceOf(RedisUnavailableError);
-      expect(String(r.reason.cause)).toContain(`Redis did not answer ${what} within 200 ms`);
-    }
-    expect(took).toBeGreaterThanOrEqual(200);
-    expect(took).toBeLessThan(1_000); // loose: this machine is shared; the point is that nothing hangs
+    const silent = await elapsed(within(undefined, 200, 'HMGET', never));
+    expect((silent as { error: unknown }).error).toBeInstanceOf(RedisUnavailableError);
+    expect(silent.ms).toBeGreaterThanOrEqual(195);
+    expect(silent.ms).toBeLessThan(1_000); // loose: this machine is shared; the point is that nothing hangs
   });
 
-  it('keeps watching after it went idle: a later silent answer is given up on too', async () => {
-    const bound = deadlines(40);
-    await expect(bound(never(), 'GET')).rejects.toBeInstanceOf(RedisUnavailableError);
-    await new Promise((r) => setTimeout(r, 60)); // the watchdog stopped: nothing waited
-    await expect(bound(never(), 'GET')).rejects.toBeInstanceOf(RedisUnavailableError);
+  it('calls of one request share the budget: waits add up, time between them is not charged, and a spent budget rejects at once', async () => {
+    const d = newDeadline();
+    await within(d, 300, 'GET', () => new Promise((r) => setTimeout(r, 100)));
+    await new Promise((r) => setTimeout(r, 300)); // the host's handler: not waiting for Redis
+    const second = await elapsed(within(d, 300, 'HMGET', never));
+    expect((second as { error: unknown }).error).toBeInstanceOf(RedisUnavailableError);
+    expect(second.ms).toBeGreaterThanOrEqual(180); // what was left: ~200 ms
+    expect(second.ms).toBeLessThan(290);
+    const third = await elapsed(within(d, 300, 'EXPIRE', never));
+    expect((third as { error: unknown }).error).toBeInstanceOf(RedisUnavailableError);
+    expect(third.ms).toBeLessThan(20);
+  });
+
+  it('overlapping calls are charged once, and a later silent call is still given up on', async () => {
+    const d = newDeadline();
+    const both = await elapsed(Promise.allSettled([within(d, 200, 'A', never), within(d, 200, 'B', never)]));
+    expect(both.ms).toBeLessThan(400);
+    await expect(within(undefined, 40, 'GET', never)).rejects.toBeInstanceOf(RedisUnavailableError);
   });
 });

@@ -28,7 +28,7 @@ const until = async (check: () => boolean, what: string) => {
 it('counts in Redis, refuses while Redis is down, and recovers even when it was down at start-up', async () => {
   await redis.stop(true);
   await until(() => !client.isReady, 'the client to notice');
-  const store = redisRateLimitStore(client, { prefix: 'rl-test:' });
+  const store = redisRateLimitStore({ client, prefix: 'rl-test:' });
   // express-rate-limit calls init once, when the app starts; here Redis is down then.
   await expect(store.init!({ windowMs: 60_000 } as Options)).rejects.toBeInstanceOf(RedisUnavailableError);
   await expect(store.increment('avery')).rejects.toBeInstanceOf(RedisUnavailableError);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createClient, type RedisClientType } from 'redis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ImpersonationRecord } from '../../../server/impersonation/types.js';
+import { newDeadline } from '../../../server/impersonation/deadline.js';
 import { redisStore, RedisUnavailableError } from '../../../server/redis/index.js';
 import { startRedis, type RedisProcess } from '../../helpers/redis.js';
 
@@ -242,7 +243,7 @@ describe('redisStore when Redis fails', () => {
     await client.connect();
     clients.push(client);
     // A long timeout: only the store's own "not connected" check can answer before settle() gives up.
-    const store = redisStore({ client, prefix: `queue${randomUUID().slice(0, 8)}:`, commandTimeoutMs: 30_000 });
+    const store = redisStore({ client, prefix: `queue${randomUUID().slice(0, 8)}:`, timeoutMs: 30_000 });
     const r = record();
     await store.create(r);
     await redis.stop(true);
@@ -257,10 +258,34 @@ describe('redisStore when Redis fails', () => {
     await until(() => client.isReady, 'the client to reconnect');
   });
 
+  it('calls of one request share its deadline: the second call after a hang rejects at once, not after another timeout', async () => {
+    const prefix = `share${randomUUID().slice(0, 8)}:`;
+    const client = await connect();
+    const store = redisStore({ client, prefix, timeoutMs: 300 });
+    const r = record();
+    await store.create(r);
+    const deadline = newDeadline();
+    expect(await store.get(r.id, deadline)).toEqual(r);
+    redis.pause();
+    try {
+      let t0 = performance.now();
+      await expect(Promise.resolve(store.get(r.id, deadline))).rejects.toBeInstanceOf(RedisUnavailableError);
+      expect(performance.now() - t0).toBeGreaterThanOrEqual(250);
+      t0 = performance.now();
+      await expect(store.touch(r.id, Date.now(), deadline)).rejects.toBeInstanceOf(RedisUnavailableError);
+      await expect(store.end(r.id, deadline)).rejects.toBeInstanceOf(RedisUnavailableError);
+      expect(performance.now() - t0).toBeLessThan(100);
+    } finally {
+      redis.resume();
+    }
+    // A call with a deadline of its own still gets the whole budget.
+    expect(await store.end(r.id)).toEqual(r);
+  });
+
   it('rejects after the command timeout when Redis hangs, instead of waiting forever', async () => {
     const prefix = `hang${randomUUID().slice(0, 8)}:`;
     const client = await connect();
-    const store = redisStore({ client, prefix, commandTimeoutMs: 300 });
+    const store = redisStore({ client, prefix, timeoutMs: 300 });
     const r = record();
     await store.create(r);
     redis.pause();
@@ -273,7 +298,11 @@ describe('redisStore when Redis fails', () => {
       redis.resume();
     }
     await until(async () => (await Promise.resolve(store.get(r.id)).catch(() => null)) !== null, 'Redis to answer again');
-    expect(await store.end(r.id)).toEqual(r);
+    // The end that timed out may have run once Redis answered again; either way the store works on.
+    await store.end(r.id);
+    const again = record();
+    expect(await store.create(again)).toBe(true);
+    expect(await store.end(again.id)).toEqual(again);
   });
 });
 

@@ -56,7 +56,15 @@ export async function redisClient(url: string): Promise<RedisClientType> {
  */
 export async function startScaleHost(
   name: string,
-  opts: { sessionUrl: string; storeUrl?: string; prefix: string; onBehalf?: Partial<OnBehalfOptions>; cacheTtlMs?: number },
+  opts: {
+    sessionUrl: string;
+    storeUrl?: string;
+    prefix: string;
+    onBehalf?: Partial<OnBehalfOptions>;
+    cacheTtlMs?: number;
+    /** Runs once express-session has loaded the session, before onbehalf (a test can hang Redis right there). */
+    afterSession?: (req: Request) => void;
+  },
 ): Promise<ScaleHost> {
   const sessionClient = await redisClient(opts.sessionUrl);
   const storeClient = opts.storeUrl && opts.storeUrl !== opts.sessionUrl ? await redisClient(opts.storeUrl) : sessionClient;
@@ -77,6 +85,13 @@ export async function startScaleHost(
       cookie: { httpOnly: true, sameSite: 'lax' },
     }),
   );
+  if (opts.afterSession) {
+    const hook = opts.afterSession;
+    app.use((req, _res, next) => {
+      hook(req);
+      next();
+    });
+  }
   app.post('/login', express.json(), (req, res, next) => {
     const id = String(req.body?.userId ?? '');
     if (!users.has(id)) return res.status(401).json({ error: { code: 'NOT_SIGNED_IN', message: 'unknown' } });
@@ -97,7 +112,7 @@ export async function startScaleHost(
     warn: () => undefined,
     sweepIntervalMs: 0,
     ...opts.onBehalf,
-    rateLimit: { store: redisRateLimitStore(storeClient, { prefix: `${opts.prefix}rl:` }), ...opts.onBehalf?.rateLimit },
+    rateLimit: { store: redisRateLimitStore({ client: storeClient, prefix: `${opts.prefix}rl:` }), ...opts.onBehalf?.rateLimit },
   });
   app.use(ob);
   // Host routes: each logs and echoes who it was served as.
