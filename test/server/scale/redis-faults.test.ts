@@ -170,4 +170,50 @@ describe('Redis faults answer 503 STORE_UNAVAILABLE within one request deadline'
     expect(tally.wrongIdentity).toEqual([]);
     expect(tally.ok).toBeGreaterThan(0);
   }, 90_000);
+
+  it('two instances serving acting traffic for different subjects and signed-in users, through a hang and a kill -9: never a wrong identity, only 503s, and service recovers', async () => {
+    const redis = await startRedis({ persist: true });
+    open.redis.push(redis);
+    const [A, B] = await pair(redis);
+    const people: Person[] = [];
+    const pairs = [['avery', 'ashley'], ['sam', 'bob'], ['admin1', 'member1'], ['admin2', 'member2']];
+    for (const [i, [actor, subject]] of pairs.entries()) {
+      const browser = await Browser.signedIn(i % 2 ? A : B, actor);
+      const started = await browser.at(i % 2 ? B : A).start(subject);
+      expect(started.status, started.text).toBe(200);
+      people.push({ label: actor, browser, identity: `${actor}>${subject}` });
+    }
+    // Signed in, not acting: among them the subjects themselves, in their own sessions.
+    for (const id of ['ashley', 'member1', 'member3']) people.push({ label: id, browser: await Browser.signedIn(A, id), identity: id });
+
+    const everyoneServed = () =>
+      until(async () => {
+        const replies = await Promise.all(people.flatMap((p) => [A, B].map((h) => p.browser.at(h).get('/whoami'))));
+        return replies.every((r) => r.status === 200 && identityOf(r.json.servedAs) === people[Math.floor(replies.indexOf(r) / 2)].identity);
+      }, 'every person to be served as themselves again on both instances');
+
+    const load = traffic(people, [A, B], 2);
+    await sleep(400);
+    const okBefore = load.tally.ok;
+    redis.pause();
+    await sleep(DEADLINE_MS + 1_000);
+    const hung = load.tally.unavailable;
+    redis.resume();
+    await everyoneServed();
+    await sleep(300);
+    await redis.stop(true);
+    await sleep(500);
+    await redis.restart();
+    await everyoneServed();
+    await sleep(300);
+    const tally = await load.stop();
+    console.log(`two instances: ${tally.ok} correct answers (${okBefore} before the hang), ${tally.unavailable} × 503 (${hung} by the end of the hang)`);
+    expect(tally.wrongIdentity).toEqual([]);
+    expect(tally.errors).toEqual([]);
+    expect(hung).toBeGreaterThan(0);
+    expect(tally.ok).toBeGreaterThan(okBefore);
+    // Every request a host route served, on either instance, was one of these identities.
+    const known = new Set(people.map((p) => p.identity));
+    for (const s of [...A.served, ...B.served]) if (s.path !== '/login') expect(known.has(identityOf(s.servedAs)), JSON.stringify(s)).toBe(true);
+  }, 90_000);
 });
