@@ -43,7 +43,7 @@ interface Person {
   /** `actor>subject` while acting, the user's own id otherwise. */
   identity: string;
 }
-const identityOf = (servedAs: { active: boolean; userId?: string; actor?: { id: string } } | undefined) =>
+const identityOf = (servedAs: { active: boolean; userId?: string; actor?: { id: string | number } } | undefined) =>
   servedAs?.active ? `${servedAs.actor?.id}>${servedAs.userId}` : String(servedAs?.userId);
 
 interface Tally {
