@@ -30,14 +30,16 @@ const filters = {
   to: time.optional(),
 };
 const fromBeforeTo = (q: { from?: number; to?: number }) => q.from === undefined || q.to === undefined || q.from <= q.to;
-const listSchema = z
+/** `GET {basePath}/audit` query (the HTTP API reference is generated from it). */
+export const auditListQuerySchema = z
   .strictObject({
     ...filters,
     cursor: z.string().max(200).regex(/^[\w.:-]+$/, 'not a cursor').optional(),
     limit: z.coerce.number().int().min(1).max(1000).default(100),
   })
   .refine(fromBeforeTo, { message: '`from` must not be after `to`', path: ['from'] });
-const exportSchema = z
+/** `GET {basePath}/audit/export` query. */
+export const auditExportQuerySchema = z
   .strictObject({ ...filters, format: z.enum(['jsonl', 'csv']).default('jsonl') })
   .refine(fromBeforeTo, { message: '`from` must not be after `to`', path: ['from'] });
 
@@ -87,7 +89,7 @@ export function auditRouter(options: AuditRouterOptions): Router {
   });
 
   router.get('/audit', async (req, res) => {
-    const q = listSchema.safeParse(req.query);
+    const q = auditListQuerySchema.safeParse(req.query);
     if (!q.success) return badQuery(res, q.error);
     try {
       const page = await sink.query!(q.data);
@@ -98,7 +100,7 @@ export function auditRouter(options: AuditRouterOptions): Router {
   });
 
   router.get('/audit/export', async (req, res) => {
-    const q = exportSchema.safeParse(req.query);
+    const q = auditExportQuerySchema.safeParse(req.query);
     if (!q.success) return badQuery(res, q.error);
     const { format, ...filter } = q.data;
     const pages = allEvents(sink, filter);
