@@ -1,5 +1,5 @@
 /**
- * The warning banner's wording (BRIEF W8). The server-rendered banner and the extension's banner
+ * The warning banner's wording (W8 in docs/requirements.md). The server-rendered banner and the extension's banner
  * both use these, so an admin reads the same words whichever draws it.
  */
 export const BANNER = {

@@ -2,7 +2,7 @@
 import * as z from 'zod/mini';
 import { hasControlCharacters, hasInvisibleCharacters, isSafeLocalPath } from './text.js';
 
-/** Reason rules (BRIEF W6). The server and the extension's picker validate with the same schema. */
+/** Reason rules (W6 in docs/requirements.md). The server and the extension's picker validate with the same schema. */
 export interface ReasonRules {
   /** Minimum length after trimming. Default 10. */
   minLength: number;
@@ -90,7 +90,7 @@ export const sessionViewSchema = z.object({
   ticket: z.optional(z.string()),
   readOnly: z.boolean(),
   startedAt: z.number(),
-  /** Hard limit (BRIEF W12), epoch ms. */
+  /** Hard limit (W12), epoch ms. */
   expiresAt: z.number(),
   /** When the session ends if no request comes before, epoch ms. */
   idleExpiresAt: z.number(),
@@ -128,7 +128,7 @@ export const startResponseSchema = z.object({ session: sessionViewSchema, redire
 export const stopResponseSchema = z.object({ redirect: z.string(), csrfToken: z.optional(z.string()) });
 
 /**
- * Why an impersonation session ended (BRIEF W10, W12). `host-sign-in` / `host-sign-out`: the actor
+ * Why an impersonation session ended (W10, W12 in docs/requirements.md). `host-sign-in` / `host-sign-out`: the actor
  * sent a write to the host's own sign-in / sign-out route while acting, and it ended before the
  * host's handler ran (the record has the request's method and path); `relogin` / `logout`: the
  * host's code signed someone in (or regenerated the session) / signed out while acting, elsewhere;

@@ -171,7 +171,7 @@ function raise(d: Drawn) {
 }
 
 /**
- * The warning banner (BRIEF W8): yellow, fixed at the bottom, in a closed shadow root in the top
+ * The warning banner (W8 in docs/requirements.md): yellow, fixed at the bottom, in a closed shadow root in the top
  * layer, with both W8 messages, the reason, a countdown and Exit; after the session ends, it says
  * so until the page is reloaded. `ensure()` puts it back if the page removed, moved, restyled or
  * covered it, or opened a modal dialog.

@@ -31,7 +31,7 @@ export function seesPrivate(okr: Okr, root: Okr, userId: string): boolean {
 }
 
 /**
- * W4 eligibility (BRIEF §2): a user "has private objectives" when any private OKR (or an OKR
+ * W4 eligibility (docs/requirements.md): a user "has private objectives" when any private OKR (or an OKR
  * under a private objective) names them as owner, delegate, check-in owner or listed user.
  * Read broadly on purpose: working on behalf of anyone who can see or check in on a private
  * OKR would show it to the admin, which P10 forbids even to org owners.

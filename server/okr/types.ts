@@ -1,5 +1,5 @@
 /**
- * The OKR permission model's data, settings, actions and rule codes (BRIEF §3, seed 001:
+ * The OKR permission model's data, settings, actions and rule codes (P1–P14 in docs/requirements.md, seed 001:
  * Viva Goals "Roles and permissions"). Pure data: no Express, no Node APIs, so the browser
  * extension can bundle this folder.
  *
@@ -19,7 +19,7 @@
  * ```
  */
 
-/** The tenant. Its administrators manage tenant policy, not OKR content (BRIEF §3 roles). */
+/** The tenant. Its administrators manage tenant policy, not OKR content (docs/requirements.md, roles). */
 export interface Tenant {
   id: string;
   name?: string;

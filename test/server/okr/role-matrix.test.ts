@@ -3,7 +3,7 @@ import type { Action, CreateTarget, TargetOf } from '../../../server/okr/index.j
 import { ROLES, fixtureModel } from './fixture.js';
 
 /**
- * The role matrix (BRIEF §3, seed 001) as a table. OKR actions run on `o-sales` (open, team
+ * The role matrix (P1–P14 in docs/requirements.md, seed 001) as a table. OKR actions run on `o-sales` (open, team
  * Sales, owned by Ashley); `reopen` runs on `o-closed` (same people, closed); create runs on the
  * org, the Sales team and as an individual OKR; then the P13 org policies with their defaults.
  * `Y` allowed, `.` denied. The last column is the rule `explain()` gives for `edit`.

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { memoryDirectory, okrModel, type OkrDirectory } from '../../../server/okr/index.js';
 import { codeOf, fixtureData, fixtureModel } from './fixture.js';
 
-/** One block per rule of BRIEF §3; each fails if its rule is removed from the model. */
+/** One block per rule P1–P14 (docs/requirements.md); each fails if its rule is removed from the model. */
 
 const allowedBy = (e: { allowed: boolean; decidedBy: string }) => (e.allowed ? e.decidedBy : `denied:${e.decidedBy}`);
 
