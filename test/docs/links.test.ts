@@ -26,6 +26,10 @@ describe('the docs', () => {
     expect(broken).toEqual([]);
   });
 
+  it('name anchors in a way GitHub renders (`<a id>`, not a heading\'s `{#id}`)', () => {
+    expect(pages.filter((p) => /^#{1,6} .*\{#[\w-]+\}\s*$/m.test(read(p)))).toEqual([]);
+  });
+
   it('leave no page orphaned: every docs/ page is reached from the README', () => {
     const reached = new Set(['README.md']);
     for (let grew = true; grew; ) {
