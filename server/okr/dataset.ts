@@ -17,8 +17,8 @@ export interface DatasetOptions {
   seed?: number;
 }
 
-/** mulberry32: small, fast, good enough for test data. */
-function prng(seed: number) {
+/** mulberry32: small, fast, good enough for test data (and the fuzz test's seeded requests). */
+export function prng(seed: number) {
   let a = seed >>> 0;
   const next = () => {
     a = (a + 0x6d2b79f5) >>> 0;
