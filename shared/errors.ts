@@ -197,6 +197,11 @@ export const ERROR_STATUS = {
    */
   APPROVAL_PENDING: 409,
   /**
+   * Four-eyes: a start under an approved request gave another reason or ticket than the one approved; nothing was started, the approval is kept. `error.request` holds the approved reason and ticket.
+   * @fix Start again with the approved reason and ticket, or ask for a new approval for the new reason.
+   */
+  APPROVAL_MISMATCH: 409,
+  /**
    * The request was decided already (approving twice, or a racing decision won).
    * @fix Nothing to do; read the request's state.
    */

@@ -26,6 +26,13 @@ export function approval(o: ResolvedOptions, s: ResolvedSubjectOptions, life: Li
       const open = await s.store.listRequests({ actorId: String(actor.id), subjectId: String(target.id), kind: 'approval' }, now);
       const approved = open.find((x) => x.status === 'approved' && x.expiresAt > now);
       if (approved) {
+        // The second admin approved this reason and ticket: the session carries exactly those.
+        if (approved.reason !== reason || (approved.ticket ?? '') !== (ticket ?? '')) {
+          await life.denied(req, 'APPROVAL_MISMATCH', person(actor), person(target));
+          throw new OnBehalfError('APPROVAL_MISMATCH', 'Start with the reason and ticket that were approved, or ask for a new approval.', {
+            request: { id: approved.id, reason: approved.reason, ...(approved.ticket && { ticket: approved.ticket }), expiresAt: approved.expiresAt },
+          });
+        }
         return {
           audit: { requestId: approved.id, approver: approved.approver },
           consume: async () => (await s.store.transition(approved.id, 'approved', { status: 'used' }, o.now())).ok,

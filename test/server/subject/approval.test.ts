@@ -49,7 +49,7 @@ describe('four-eyes approval (off by default)', () => {
     expect(twice.status).toBe(409);
     expect(twice.json.error.code).toBe('ALREADY_DECIDED');
 
-    const started = await avery.start('ashley', 'Ticket 90: check-in fails for Ashley');
+    const started = await avery.start('ashley', 'Ticket 90: check-in fails for Ashley', { ticket: 'SUP-90' });
     expect(started.status).toBe(200);
     expect(host.audit.events.find((e) => e.type === 'started' && e.subject?.id === 'ashley')).toMatchObject({ requestId: id, approver: { id: 'olga' } });
     await avery.stop();
@@ -59,6 +59,26 @@ describe('four-eyes approval (off by default)', () => {
     const ashley = await host.signIn('ashley');
     const entry = (await ashley.get('/onbehalf/me/access')).json.sessions[0];
     expect(entry).toMatchObject({ actor: { id: 'avery' }, approver: { id: 'olga', name: 'Olga Owner' } });
+  });
+
+  it('a start under an approval must carry the approved reason and ticket; a mismatch is refused and keeps the approval', async () => {
+    await fourEyes();
+    const avery = await host.signIn('avery');
+    const reason = 'Ticket 91: Ashley cannot see her goals';
+    const id = (await avery.start('ashley', reason, { ticket: 'SUP-91' })).json.error.request.id;
+    await (await host.signIn('olga')).post(`/onbehalf/approvals/${id}/approve`);
+    for (const [r, t] of [['Ticket 92: something else entirely', 'SUP-91'], [reason, 'SUP-92'], [reason, undefined]] as const) {
+      const refused = await avery.start('ashley', r, t === undefined ? {} : { ticket: t });
+      expect([refused.status, refused.json.error.code], `${r} ${t}`).toEqual([409, 'APPROVAL_MISMATCH']);
+      expect(refused.json.error.request).toMatchObject({ id, reason, ticket: 'SUP-91' });
+      expect((await avery.status()).active).toBe(false);
+    }
+    expect(host.audit.events.filter((e) => e.type === 'started')).toEqual([]);
+    expect(host.audit.events.at(-1)).toMatchObject({ type: 'denied', code: 'APPROVAL_MISMATCH', actor: { id: 'avery' }, subject: { id: 'ashley' } });
+    const started = await avery.start('ashley', reason, { ticket: 'SUP-91' });
+    expect(started.status).toBe(200);
+    expect(started.json.session).toMatchObject({ reason, ticket: 'SUP-91' });
+    expect(host.audit.events.find((e) => e.type === 'started')).toMatchObject({ reason, ticket: 'SUP-91', requestId: id, approver: { id: 'olga', name: 'Olga Owner' } });
   });
 
   it('the user list tells the picker where four-eyes stands: required, pending, approved, then required again', async () => {
