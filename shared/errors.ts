@@ -320,8 +320,9 @@ export const SETUP_CODES = {
    */
   AUDIT_TORN_LINE: 'warned at start-up',
   /**
-   * An option of `onBehalf()` can't work (missing, of the wrong type or out of range): the
-   * message names it, and nothing is mounted.
+   * An option given to `onBehalf()` or another of onbehalf's functions (`fileAudit`, `pgAudit`,
+   * `redisStore`, `actingTokens`, `verifyActingTokens`, the identity adapters) can't work: missing,
+   * of the wrong type or out of range. The message names it, and nothing is created.
    * @fix Correct that option: docs/reference/options.md lists each one, its type and default.
    */
   INVALID_OPTIONS: 'thrown at start-up',
@@ -334,6 +335,8 @@ export const ERRORS_PAGE = 'docs/reference/errors.md';
 export const codeHelp = (code: ErrorCode | SetupCode) => `${ERRORS_PAGE}#${code.toLowerCase()}`;
 /** A setup warning or option error as onbehalf writes it: the code, the message and its entry. */
 export const setupMessage = (code: SetupCode | ErrorCode, message: string) => `${code}: ${message} See ${codeHelp(code)}`;
+/** An option that can't work: a developer error, thrown by the function given it, with its code and entry. */
+export const optionError = (message: string) => new TypeError(setupMessage('INVALID_OPTIONS', message));
 
 /** Why a user can't be worked on behalf of, in words a support admin understands. */
 export const ELIGIBILITY_MESSAGES = {

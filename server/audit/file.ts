@@ -1,6 +1,6 @@
 import { mkdir, open, readdir, unlink, writeFile, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
-import { setupMessage, type AuditEvent } from '../../shared/index.js';
+import { optionError, setupMessage, type AuditEvent } from '../../shared/index.js';
 import { AuditError, unavailable } from './errors.js';
 import {
   decodeLine, encodeLine, fileName, FORMAT, FORMAT_VERSION, GENESIS, parseFileName, signCheckpoint,
@@ -68,7 +68,7 @@ const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
  * One process per directory: `<prefix>.lock` (proper-lockfile) refuses a second live writer.
  */
 export function fileAudit(options: FileAuditOptions): FileAudit {
-  if (!options.dir && !options.path) throw new TypeError('fileAudit needs `dir` or `path`.');
+  if (!options.dir && !options.path) throw optionError('fileAudit needs `dir` or `path`.');
   const dir = options.dir ?? dirname(options.path!);
   const prefix = options.prefix ?? (options.path ? basename(options.path, extname(options.path)) : 'audit');
   const doSync = options.fsync ?? true;

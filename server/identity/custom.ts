@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import { setupMessage } from '../../shared/index.js';
+import { optionError } from '../../shared/index.js';
 import type { UserId } from '../impersonation/types.js';
 import type { IdentityAdapter } from './types.js';
 
@@ -27,7 +27,7 @@ export function checkIdentityAdapter(a: unknown): IdentityAdapter {
               ? 'misconfigured must be a function'
               : undefined;
   if (problem) {
-    throw new TypeError(setupMessage('INVALID_OPTIONS', `onBehalf: \`identity\` ${problem} (passportIdentity(passport), sessionKeyIdentity('userId') or your own: docs/recipes.md).`));
+    throw optionError(`onBehalf: \`identity\` ${problem} (passportIdentity(passport), sessionKeyIdentity('userId') or your own: docs/recipes.md).`);
   }
   return { name: 'custom', ...x } as IdentityAdapter;
 }

@@ -1,3 +1,4 @@
+import { optionError } from '../../shared/index.js';
 import type { Request } from 'express';
 import type { DirectoryUser, UserId } from '../impersonation/types.js';
 import type { IdentityAdapter } from './types.js';
@@ -41,7 +42,7 @@ type Passported = Request & { user?: unknown; session: { passport?: { user?: unk
  */
 export function passportIdentity(passport: PassportLike, options: PassportIdentityOptions = {}): IdentityAdapter {
   if (!passport || typeof passport.deserializeUser !== 'function' || typeof passport.serializeUser !== 'function') {
-    throw new TypeError('passportIdentity(passport): pass the passport instance your app uses (`import passport from "passport"`).');
+    throw optionError('passportIdentity(passport): pass the passport instance your app uses (`import passport from "passport"`).');
   }
   const idOf = options.id ?? defaultId;
   const stored = (req: Request) => (req as Passported).session?.passport?.user;

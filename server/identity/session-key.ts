@@ -1,3 +1,4 @@
+import { optionError } from '../../shared/index.js';
 import type { Request } from 'express';
 import type { DirectoryUser, UserId } from '../impersonation/types.js';
 import { presentSessionValue } from './session-view.js';
@@ -24,7 +25,7 @@ const defaultId = (v: unknown): UserId | undefined => {
  */
 export function sessionKeyIdentity(key: string, options: SessionKeyIdentityOptions = {}): IdentityAdapter {
   if (typeof key !== 'string' || !key || key === 'cookie' || key === 'onbehalf') {
-    throw new TypeError('sessionKeyIdentity(key): key must be the name of the session key your sign-in writes, e.g. "userId".');
+    throw optionError('sessionKeyIdentity(key): key must be the name of the session key your sign-in writes, e.g. "userId".');
   }
   const idOf = options.id ?? defaultId;
   const valueOf = options.value ?? ((u: DirectoryUser) => u.id);

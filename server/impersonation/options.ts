@@ -1,4 +1,4 @@
-import { DEFAULT_REASON_RULES, isSafeLocalPath, setupMessage, type ReasonRules } from '../../shared/index.js';
+import { DEFAULT_REASON_RULES, isSafeLocalPath, optionError, setupMessage, type ReasonRules } from '../../shared/index.js';
 import { checkIdentityAdapter, currentUserIdentity } from '../identity/custom.js';
 import { signedInId } from '../identity/ids.js';
 import { andThen } from './maybe.js';
@@ -29,42 +29,39 @@ export type ResolvedOptions = Required<
     rateLimit: NonNullable<OnBehalfOptions['rateLimit']> & { limit: number; windowMs: number };
   };
 
-/** An option that can't work: a developer error, thrown at start-up with its code and entry. */
-export const invalidOption = (message: string) => new TypeError(setupMessage('INVALID_OPTIONS', message));
-
 /** Fill in defaults and refuse options that can't work (a developer error, thrown at start-up). */
 export function resolveOptions(options: OnBehalfOptions): ResolvedOptions {
-  if (!options || typeof options !== 'object') throw invalidOption('onBehalf(options): options are required.');
+  if (!options || typeof options !== 'object') throw optionError('onBehalf(options): options are required.');
   if (!options.users || typeof options.users.get !== 'function' || typeof options.users.search !== 'function') {
-    throw invalidOption('onBehalf: `users` must be a directory with get(id) and search(query, limit).');
+    throw optionError('onBehalf: `users` must be a directory with get(id) and search(query, limit).');
   }
   if (options.identity !== undefined && options.currentUser !== undefined) {
-    throw invalidOption('onBehalf: pass `identity` or `currentUser`, not both (identity reads the sign-in itself).');
+    throw optionError('onBehalf: pass `identity` or `currentUser`, not both (identity reads the sign-in itself).');
   }
   if (options.identity === undefined && typeof options.currentUser !== 'function') {
-    throw invalidOption("onBehalf: `identity` is required: passportIdentity(passport), sessionKeyIdentity('userId'), or `currentUser(req)` (docs/recipes.md).");
+    throw optionError("onBehalf: `identity` is required: passportIdentity(passport), sessionKeyIdentity('userId'), or `currentUser(req)` (docs/recipes.md).");
   }
   const adapter = options.identity !== undefined ? checkIdentityAdapter(options.identity) : currentUserIdentity(options.currentUser!);
   // A read that answers an object (the whole user, say) must not become the user "[object Object]".
   const identity: IdentityAdapter = { ...adapter, read: (req) => andThen(adapter.read(req), (id) => signedInId(id, adapter.name)) };
   if (!options.audit || typeof options.audit.write !== 'function') {
-    throw invalidOption('onBehalf: `audit` is required (fileAudit({ path }), memoryAudit() or a sink with write()).');
+    throw optionError('onBehalf: `audit` is required (fileAudit({ path }), memoryAudit() or a sink with write()).');
   }
   const reason = { ...DEFAULT_REASON_RULES, ...options.reason };
   if (!(reason.minLength >= 1 && reason.maxLength >= reason.minLength && reason.maxLength <= 5000)) {
-    throw invalidOption('onBehalf: reason.minLength must be ≥ 1 and ≤ reason.maxLength (≤ 5000).');
+    throw optionError('onBehalf: reason.minLength must be ≥ 1 and ≤ reason.maxLength (≤ 5000).');
   }
   const basePath = (options.basePath ?? '/onbehalf').replace(/\/+$/, '');
   for (const [name, path] of [['basePath', basePath], ['landingPath', options.landingPath ?? '/'], ['exitPath', options.exitPath ?? '/']] as const) {
-    if (!isSafeLocalPath(path)) throw invalidOption(`onBehalf: ${name} must be a same-origin path starting with "/".`);
+    if (!isSafeLocalPath(path)) throw optionError(`onBehalf: ${name} must be a same-origin path starting with "/".`);
   }
   const positive = (name: string, v: number | undefined, d: number) => {
     const value = v ?? d;
-    if (!(Number.isFinite(value) && value > 0)) throw invalidOption(`onBehalf: ${name} must be a positive number of milliseconds.`);
+    if (!(Number.isFinite(value) && value > 0)) throw optionError(`onBehalf: ${name} must be a positive number of milliseconds.`);
     return value;
   };
   const exitMode = options.exitMode ?? 'return';
-  if (exitMode !== 'return' && exitMode !== 'logout') throw invalidOption("onBehalf: exitMode must be 'return' or 'logout'.");
+  if (exitMode !== 'return' && exitMode !== 'logout') throw optionError("onBehalf: exitMode must be 'return' or 'logout'.");
   return {
     ...options,
     store: options.store ?? memoryStore(),

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { setupMessage, type AuditEvent } from '../../shared/index.js';
+import { optionError, setupMessage, type AuditEvent } from '../../shared/index.js';
 import type { AuditQuery } from '../audit/types.js';
 import { unavailable } from '../audit/errors.js';
 import { encodeLine, FORMAT, FORMAT_VERSION, GENESIS, signCheckpoint, type CheckpointReason } from '../audit/format.js';
@@ -88,7 +88,7 @@ const UNNEST = 'unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::tex
  * cut connection) can't fork it: the next one reads the head the database has.
  */
 export function pgAudit(options: PgAuditOptions): PgAudit {
-  if (!options.pool && !options.connectionString) throw new TypeError('pgAudit needs `pool` or `connectionString`.');
+  if (!options.pool && !options.connectionString) throw optionError('pgAudit needs `pool` or `connectionString`.');
   const t = chainTables(options.table);
   const timeoutMs = options.timeoutMs ?? 5000;
   const warn = options.warn ?? ((m: string) => console.warn(m));

@@ -1,3 +1,5 @@
+import { optionError } from '../../shared/index.js';
+
 /** Names of the three tables of one chain, derived from the audit table's name. */
 export interface ChainTables {
   /** Every line of the chain, as the file format writes it, plus indexed columns. */
@@ -18,7 +20,7 @@ const IDENT = /^[a-z_][a-z0-9_]{0,40}$/;
 export function chainTables(table = 'onbehalf_audit'): ChainTables {
   const parts = table.split('.');
   if (parts.length > 2 || !parts.every((p) => IDENT.test(p))) {
-    throw new TypeError(`pgAudit table must be a lowercase SQL identifier, optionally schema-qualified (got ${JSON.stringify(table)}).`);
+    throw optionError(`pgAudit table must be a lowercase SQL identifier, optionally schema-qualified (got ${JSON.stringify(table)}).`);
   }
   const base = parts.at(-1)!;
   return { lines: table, head: `${table}_head`, checkpoints: `${table}_checkpoints`, base, append: `${table}_append` };

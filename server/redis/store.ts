@@ -1,3 +1,4 @@
+import { optionError } from '../../shared/index.js';
 import { commandSender, luaScript, timeoutOf, type RedisCommandClient, type RedisTimeoutOptions, type SendCommand } from './commands.js';
 import type { ImpersonationRecord, ImpersonationStore } from '../impersonation/types.js';
 import { recordCache, type SubscriberClient } from './store-cache.js';
@@ -92,7 +93,7 @@ export function redisStore(options: RedisStoreOptions): ImpersonationStore & { r
   const { client, prefix = 'onbehalf:', expiryGraceMs = 5 * 60_000, now = Date.now, cacheTtlMs = 0, warn = console.warn } = options;
   const duplicate = (client as Partial<{ duplicate(): SubscriberClient }>).duplicate;
   if (cacheTtlMs > 0 && typeof duplicate !== 'function') {
-    throw new TypeError('redisStore({ cacheTtlMs }) needs a node-redis client: it opens a second connection with client.duplicate().');
+    throw optionError('redisStore({ cacheTtlMs }) needs a node-redis client: it opens a second connection with client.duplicate().');
   }
   const sender = commandSender(client, timeoutOf(options));
   const key = {

@@ -1,6 +1,6 @@
-import { isSafeLocalPath } from '../../shared/index.js';
+import { isSafeLocalPath, optionError } from '../../shared/index.js';
 import { guarded } from '../impersonation/guarded.js';
-import { invalidOption, type ResolvedOptions } from '../impersonation/options.js';
+import type { ResolvedOptions } from '../impersonation/options.js';
 import { memorySubjectStore } from './store/index.js';
 import type { SubjectOptions, SubjectPolicyInput } from './types.js';
 
@@ -18,7 +18,7 @@ export interface ResolvedSubjectOptions extends Required<Omit<SubjectOptions, 'n
 
 const policy = (name: string, v: SubjectOptions['consent']): Policy => {
   if (v === undefined || typeof v === 'boolean') return () => v ?? false;
-  if (typeof v !== 'function') throw invalidOption(`onBehalf: subject.${name} must be a boolean or a function.`);
+  if (typeof v !== 'function') throw optionError(`onBehalf: subject.${name} must be a boolean or a function.`);
   return v;
 };
 
@@ -26,13 +26,13 @@ const policy = (name: string, v: SubjectOptions['consent']): Policy => {
 export function resolveSubjectOptions(o: Pick<ResolvedOptions, 'permission'>, s: SubjectOptions = {}): ResolvedSubjectOptions {
   const positive = (name: string, v: number | undefined, d: number) => {
     const value = v ?? d;
-    if (!(Number.isFinite(value) && value > 0)) throw invalidOption(`onBehalf: subject.${name} must be a positive number of milliseconds.`);
+    if (!(Number.isFinite(value) && value > 0)) throw optionError(`onBehalf: subject.${name} must be a positive number of milliseconds.`);
     return value;
   };
-  if (s.notify !== undefined && typeof s.notify !== 'function') throw invalidOption('onBehalf: subject.notify must be a function.');
+  if (s.notify !== undefined && typeof s.notify !== 'function') throw optionError('onBehalf: subject.notify must be a function.');
   const approvalPermission = s.approvalPermission ?? 'impersonate:approve';
-  if (s.historyPage !== undefined && !isSafeLocalPath(s.historyPage)) throw invalidOption('onBehalf: subject.historyPage must be a same-origin path starting with "/".');
-  if (approvalPermission === o.permission) throw invalidOption('onBehalf: subject.approvalPermission must differ from the impersonation permission.');
+  if (s.historyPage !== undefined && !isSafeLocalPath(s.historyPage)) throw optionError('onBehalf: subject.historyPage must be a same-origin path starting with "/".');
+  if (approvalPermission === o.permission) throw optionError('onBehalf: subject.approvalPermission must differ from the impersonation permission.');
   return {
     notices: s.notices ?? true,
     notify: s.notify,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
 import { SignJWT } from 'jose';
-import { ACTING_TOKEN_TYP } from '../../shared/index.js';
+import { ACTING_TOKEN_TYP, optionError } from '../../shared/index.js';
 import { OnBehalfError } from '../impersonation/errors.js';
 import type { Acting, ActClaim, ActingTokenIssuer } from '../impersonation/types.js';
 import { actClaim, actingClaims, actorChainProblem } from './claims.js';
@@ -37,13 +37,13 @@ export interface ActingTokensOptions {
  * rejects with an `OnBehalfError` (`NOT_ACTING`, `INVALID_AUDIENCE`, `EXPIRED`) when no token may be issued.
  */
 export function actingTokens(options: ActingTokensOptions): ActingTokenIssuer {
-  if (!options || typeof options.issuer !== 'string' || !options.issuer) throw new TypeError('actingTokens: `issuer` is required (e.g. the app\'s origin).');
+  if (!options || typeof options.issuer !== 'string' || !options.issuer) throw optionError('actingTokens: `issuer` is required (e.g. the app\'s origin).');
   const audiences = options.audiences;
   if (!Array.isArray(audiences) || audiences.length === 0 || audiences.some((a) => typeof a !== 'string' || !a)) {
-    throw new TypeError('actingTokens: `audiences` is required: the services tokens may be issued for.');
+    throw optionError('actingTokens: `audiences` is required: the services tokens may be issued for.');
   }
   const ttlSeconds = options.ttlSeconds ?? 300;
-  if (!(Number.isInteger(ttlSeconds) && ttlSeconds > 0)) throw new TypeError('actingTokens: ttlSeconds must be a positive whole number of seconds.');
+  if (!(Number.isInteger(ttlSeconds) && ttlSeconds > 0)) throw optionError('actingTokens: ttlSeconds must be a positive whole number of seconds.');
   const keys = tokenKeys(options.keys);
   const { issuer, priorActors, now = Date.now } = options;
   const warn = options.warn ?? ((m: string) => console.warn(`[onbehalf] ${m}`));

@@ -1,3 +1,4 @@
+import { optionError } from '../../shared/index.js';
 import { createPrivateKey, createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 
 /** The signature algorithms acting tokens use: asymmetric only, so a verifying service holds no secret. */
@@ -40,7 +41,7 @@ function parse(kind: 'private' | 'public', value: string | JsonWebKey, kid: stri
     const input = typeof value === 'string' ? { key: value, format: 'pem' as const } : { key: value, format: 'jwk' as const };
     return kind === 'private' ? createPrivateKey(input) : createPublicKey(input);
   } catch (err) {
-    throw new TypeError(`actingTokens: key "${kid}": the ${kind} key is not a valid PEM or JWK (${(err as Error).message}).`);
+    throw optionError(`actingTokens: key "${kid}": the ${kind} key is not a valid PEM or JWK (${(err as Error).message}).`);
   }
 }
 
@@ -51,28 +52,28 @@ function parse(kind: 'private' | 'public', value: string | JsonWebKey, kid: stri
  */
 export function tokenKeys(configs: readonly TokenKeyConfig[] | undefined): TokenKeys {
   if (!configs || !Array.isArray(configs) || configs.length === 0) {
-    throw new TypeError('actingTokens: `keys` is required: at least one { kid, alg, privateKey } (PEM or JWK) to sign with.');
+    throw optionError('actingTokens: `keys` is required: at least one { kid, alg, privateKey } (PEM or JWK) to sign with.');
   }
   const seen = new Set<string>();
   const published: PublishedJwk[] = [];
   let signing: TokenKeys['signing'] | undefined;
   (configs as readonly TokenKeyConfig[]).forEach((c, i) => {
-    if (!c || typeof c.kid !== 'string' || !c.kid) throw new TypeError(`actingTokens: keys[${i}] needs a \`kid\`.`);
-    if (seen.has(c.kid)) throw new TypeError(`actingTokens: key id "${c.kid}" is used twice.`);
+    if (!c || typeof c.kid !== 'string' || !c.kid) throw optionError(`actingTokens: keys[${i}] needs a \`kid\`.`);
+    if (seen.has(c.kid)) throw optionError(`actingTokens: key id "${c.kid}" is used twice.`);
     seen.add(c.kid);
-    if (!TOKEN_ALGORITHMS.includes(c.alg)) throw new TypeError(`actingTokens: key "${c.kid}": alg must be one of ${TOKEN_ALGORITHMS.join(', ')}.`);
+    if (!TOKEN_ALGORITHMS.includes(c.alg)) throw optionError(`actingTokens: key "${c.kid}": alg must be one of ${TOKEN_ALGORITHMS.join(', ')}.`);
     const priv = c.privateKey === undefined ? undefined : parse('private', c.privateKey, c.kid);
-    if (i === 0 && !priv) throw new TypeError(`actingTokens: the first key ("${c.kid}") signs new tokens and needs its \`privateKey\`.`);
+    if (i === 0 && !priv) throw optionError(`actingTokens: the first key ("${c.kid}") signs new tokens and needs its \`privateKey\`.`);
     const pub = c.publicKey === undefined ? (priv && createPublicKey(priv)) : parse('public', c.publicKey, c.kid);
-    if (!pub) throw new TypeError(`actingTokens: key "${c.kid}" needs a \`publicKey\` or a \`privateKey\`.`);
+    if (!pub) throw optionError(`actingTokens: key "${c.kid}" needs a \`publicKey\` or a \`privateKey\`.`);
     const fits = KEY_TYPE[c.alg];
     if ((priv && !fits(priv)) || !fits(pub)) {
-      throw new TypeError(`actingTokens: key "${c.kid}" is not a${c.alg === 'EdDSA' ? 'n Ed25519' : ' P-256'} key, as ${c.alg} needs.`);
+      throw optionError(`actingTokens: key "${c.kid}" is not a${c.alg === 'EdDSA' ? 'n Ed25519' : ' P-256'} key, as ${c.alg} needs.`);
     }
     if (priv && c.publicKey !== undefined) {
       const derived = createPublicKey(priv).export({ format: 'jwk' });
       if (JSON.stringify(derived) !== JSON.stringify(pub.export({ format: 'jwk' }))) {
-        throw new TypeError(`actingTokens: key "${c.kid}": publicKey is not the public half of privateKey.`);
+        throw optionError(`actingTokens: key "${c.kid}": publicKey is not the public half of privateKey.`);
       }
     }
     if (i === 0) signing = { kid: c.kid, alg: c.alg, key: priv! };

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
-import { ACTING_TOKEN_TYP, type AuditEvent, type ErrorCode } from '../../shared/index.js';
+import { ACTING_TOKEN_TYP, optionError, type AuditEvent, type ErrorCode } from '../../shared/index.js';
 import { sendError } from '../impersonation/errors.js';
 import { beforeResponse } from '../impersonation/intercept.js';
 import { andThen, isThenable, type Maybe } from '../impersonation/maybe.js';
@@ -86,13 +86,13 @@ function refusalOf(err: unknown, remoteKeys: boolean): Refusal {
  */
 export function verifyActingTokens(options: VerifyActingTokensOptions): RequestHandler {
   const { issuer, audience, jwks, sessions, audit, optional = false, now = Date.now, warn = (m: string) => console.warn(`[onbehalf] ${m}`) } = options ?? ({} as VerifyActingTokensOptions);
-  if (typeof issuer !== 'string' || !issuer) throw new TypeError('verifyActingTokens: `issuer` is required.');
-  if (typeof audience !== 'string' || !audience) throw new TypeError('verifyActingTokens: `audience` (this service) is required.');
-  if (!jwks) throw new TypeError('verifyActingTokens: `jwks` (the issuer\'s JWKS URL or a JWK Set) is required.');
+  if (typeof issuer !== 'string' || !issuer) throw optionError('verifyActingTokens: `issuer` is required.');
+  if (typeof audience !== 'string' || !audience) throw optionError('verifyActingTokens: `audience` (this service) is required.');
+  if (!jwks) throw optionError('verifyActingTokens: `jwks` (the issuer\'s JWKS URL or a JWK Set) is required.');
   if (sessions !== false && typeof sessions?.get !== 'function') {
-    throw new TypeError('verifyActingTokens: `sessions` is required: the shared impersonation store (e.g. redisStore()), or false to let tokens live until their exp.');
+    throw optionError('verifyActingTokens: `sessions` is required: the shared impersonation store (e.g. redisStore()), or false to let tokens live until their exp.');
   }
-  if (typeof audit?.write !== 'function') throw new TypeError('verifyActingTokens: `audit` is required: writes made with a token are audited.');
+  if (typeof audit?.write !== 'function') throw optionError('verifyActingTokens: `audit` is required: writes made with a token are audited.');
   const clockTolerance = options.clockToleranceSeconds ?? 5;
   const maxTokenAge = options.maxTokenAgeSeconds ?? 3600;
   const capacity = options.remember ?? 10_000;

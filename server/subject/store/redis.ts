@@ -1,4 +1,4 @@
-import type { AccessEntry, AccessRequest, Grant } from '../../../shared/index.js';
+import { optionError, type AccessEntry, type AccessRequest, type Grant } from '../../../shared/index.js';
 import { commandSender, luaScript, timeoutOf, type RedisCommandClient, type RedisTimeoutOptions } from '../../redis/commands.js';
 import type { SubjectStore, TransitionResult } from '../types.js';
 
@@ -69,7 +69,7 @@ const REQUEST_GRACE_MS = 24 * 3_600_000;
  */
 export function redisSubjectStore(options: RedisSubjectStoreOptions): SubjectStore & { readonly kind: 'redis' } {
   const { client, prefix = 'onbehalf:subject:', historyLimit = 200 } = options;
-  if (!(Number.isInteger(historyLimit) && historyLimit > 0)) throw new TypeError('redisSubjectStore: historyLimit must be a positive integer.');
+  if (!(Number.isInteger(historyLimit) && historyLimit > 0)) throw optionError('redisSubjectStore: historyLimit must be a positive integer.');
   const send = commandSender(client, timeoutOf(options))();
   const key = {
     access: (s: string) => `${prefix}access:${s}`,

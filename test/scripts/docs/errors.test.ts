@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fileAudit } from '../../../server/audit/index.js';
-import { memoryAudit, onBehalf } from '../../../server/index.js';
+import { memoryAudit, onBehalf, passportIdentity, sessionKeyIdentity } from '../../../server/index.js';
+import { redisStore } from '../../../server/redis/index.js';
+import { actingTokens, verifyActingTokens } from '../../../server/tokens/index.js';
 import { ERROR_STATUS, ERRORS_PAGE, SETUP_CODES } from '../../../shared/errors.js';
 import { ROOT } from '../../../scripts/docs/index.js';
 import { anchorOf, collectCodes, errorsPage } from '../../../scripts/docs/errors.js';
@@ -43,7 +45,9 @@ describe('docs/reference/errors.md', () => {
     const source = (dir: string): string =>
       readdirSync(dir).map((n) => join(dir, n)).map((p) => (statSync(p).isDirectory() ? source(p) : p.endsWith('.ts') ? readFileSync(p, 'utf8') : '')).join('\n');
     const server = source(join(ROOT, 'server'));
-    for (const code of Object.keys(SETUP_CODES)) expect(server, `${code} is never reported`).toMatch(new RegExp(`setupMessage\\('${code}'|'${code}'`));
+    // INVALID_OPTIONS is what optionError() throws.
+    const reported = (code: string) => new RegExp(code === 'INVALID_OPTIONS' ? 'optionError\\(' : `setupMessage\\(\\s*'${code}'`);
+    for (const code of Object.keys(SETUP_CODES)) expect(server, `${code} is never reported`).toMatch(reported(code));
   });
 });
 
@@ -102,6 +106,19 @@ describe('setup warnings and option errors link to their entry', () => {
     };
     for (const options of [{}, { users }, { users, currentUser: () => undefined }, { users, currentUser: () => undefined, audit: memoryAudit(), exitMode: 'away' }, { users, identity: {}, audit: memoryAudit() }, { users, currentUser: () => undefined, audit: memoryAudit(), subject: { notify: 1 } }]) {
       const message = thrown(() => onBehalf(options as never));
+      expect(message).toMatch(/^INVALID_OPTIONS: /);
+      expectLinked(message);
+    }
+    const others = [
+      () => fileAudit({}),
+      () => actingTokens({} as never),
+      () => verifyActingTokens({} as never),
+      () => passportIdentity(undefined as never),
+      () => sessionKeyIdentity(''),
+      () => redisStore({ client: {} as never, cacheTtlMs: 1000 }),
+    ];
+    for (const make of others) {
+      const message = thrown(make);
       expect(message).toMatch(/^INVALID_OPTIONS: /);
       expectLinked(message);
     }
