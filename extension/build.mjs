@@ -5,6 +5,7 @@ import { build } from 'esbuild';
 import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import sharp from 'sharp';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -14,6 +15,10 @@ const ENTRIES = {
   popup: 'extension/popup/index.ts',
   options: 'extension/options/index.ts',
 };
+/** Toolbar (16, 32), extensions page (48) and store listing (128), drawn from one SVG. */
+const ICON = 'extension/icons/icon.svg';
+const ICON_SIZES = [16, 32, 48, 128];
+
 const STATIC = ['extension/popup/popup.html', 'extension/popup/popup.css', 'extension/options/options.html', 'extension/options/options.css'];
 
 /**
@@ -44,10 +49,18 @@ export async function buildExtension({ outDir, test = false } = {}) {
     logLevel: 'warning',
   });
   for (const file of STATIC) await copyFile(join(root, file), join(out, file.split('/').pop()));
+  await renderIcons(join(out, 'icons'));
   const manifest = JSON.parse(await readFile(join(root, 'manifest.json'), 'utf8'));
   if (test) manifest.host_permissions = ['http://127.0.0.1/*'];
   await writeFile(join(out, 'manifest.json'), JSON.stringify(manifest, null, 2));
   return out;
+}
+
+/** icons/16.png … icons/128.png, as the manifest names them. The SVG is 128 units wide, rendered at 72 dpi. */
+async function renderIcons(dir) {
+  await mkdir(dir, { recursive: true });
+  const svg = await readFile(join(root, ICON));
+  for (const size of ICON_SIZES) await sharp(svg, { density: (72 * size) / 128 }).png().toFile(join(dir, `${size}.png`));
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
