@@ -160,10 +160,10 @@ export function pgAudit(options: PgAuditOptions): PgAudit {
    * Append events after the head in one statement, its own transaction (see `chainSchemaSql`):
    * as many as fit before the next count checkpoint. Returns how many went in.
    */
-  async function append(events: AuditEvent[]): Promise<number> {
+  async function append(c: pg.PoolClient, events: AuditEvent[]): Promise<number> {
     const rows = events.map((event) => ({ seq: 0, line: JSON.stringify(event), kind: 'event' as const, event }));
     const [, lines, , ...indexed] = columns(rows);
-    const { rows: [r] } = await pool.query({
+    const { rows: [r] } = await c.query({
       name: `onbehalf-append-${t.lines}`,
       text: `SELECT appended, next_seq, last_hash, since, last_checkpoint FROM ${t.append}($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::integer, $9::integer)`,
       values: [lines, ...indexed, signer ? everyEvents : 0, timeoutMs],
@@ -174,12 +174,22 @@ export function pgAudit(options: PgAuditOptions): PgAudit {
   }
 
   /**
-   * Wait until everything committed so far is flushed: a transaction that takes an id commits
-   * with `synchronous_commit = on`, and its flush covers every commit record before it in the WAL
-   * (and, with synchronous standbys, waits for them too).
+   * Wait until everything committed so far is flushed: a synchronous commit that wrote WAL (its
+   * own row in the flushes table: a transaction that writes nothing commits without a flush)
+   * flushes the WAL up to its commit record, so past every commit before it (and, with
+   * synchronous standbys, waits for them too). It runs on the connection that appended: a server
+   * that crashed and came back in between has lost the unflushed commits, and only that
+   * connection's death says so (a new connection would flush the new server's WAL).
    */
-  async function flushed() {
-    await pool.query({ name: 'onbehalf-flush', text: `SELECT set_config('synchronous_commit', 'on', true), pg_current_xact_id()`, query_timeout: timeoutMs } as pg.QueryConfig);
+  async function flushed(c: pg.PoolClient) {
+    await c.query({
+      name: `onbehalf-flush-${t.flushes}`,
+      // synchronous_commit on for this statement's own transaction, whatever the server's default.
+      text: `WITH sync AS (SELECT set_config('synchronous_commit', 'on', true))
+             INSERT INTO ${t.flushes} (backend, n) SELECT pg_backend_pid(), 1 FROM sync
+             ON CONFLICT (backend) DO UPDATE SET n = ${t.flushes}.n + 1`,
+      query_timeout: timeoutMs,
+    } as pg.QueryConfig);
   }
 
   /**
@@ -209,13 +219,26 @@ export function pgAudit(options: PgAuditOptions): PgAudit {
   /** Append one batch after the head, each count checkpoint signed at its place, then the one asked for. */
   async function commit(events: AuditEvent[], forceCheckpoint: CheckpointReason | undefined) {
     await ensureSchema();
-    let rest = events;
-    while (rest.length) {
-      rest = rest.slice(await append(rest));
-      if (signer && seen!.since >= everyEvents) await checkpoint('count');
+    if (events.length) {
+      const c = await pool.connect();
+      const ignore = () => {};
+      c.on('error', ignore);
+      try {
+        let rest = events;
+        while (rest.length) {
+          rest = rest.slice(await append(c, rest));
+          if (signer && seen!.since >= everyEvents) await checkpoint('count');
+        }
+        await flushed(c);
+      } catch (e) {
+        c.off('error', ignore);
+        c.release(true);
+        throw e;
+      }
+      c.off('error', ignore);
+      c.release();
     }
     if (forceCheckpoint) await checkpoint(forceCheckpoint);
-    if (events.length) await flushed();
   }
 
   const batches = groupCommit(

@@ -8,6 +8,8 @@ export interface ChainTables {
   head: string;
   /** A copy of every signed checkpoint (the chain holds the original). */
   checkpoints: string;
+  /** One row per server process that the synchronous flush after each batch writes. */
+  flushes: string;
   /** Prefix of the trigger function and index names. */
   base: string;
   /** The function that appends a batch of events after the head, in one statement. */
@@ -23,7 +25,7 @@ export function chainTables(table = 'onbehalf_audit'): ChainTables {
     throw optionError(`pgAudit table must be a lowercase SQL identifier, optionally schema-qualified (got ${JSON.stringify(table)}).`);
   }
   const base = parts.at(-1)!;
-  return { lines: table, head: `${table}_head`, checkpoints: `${table}_checkpoints`, base, append: `${table}_append` };
+  return { lines: table, head: `${table}_head`, checkpoints: `${table}_checkpoints`, flushes: `${table}_flushes`, base, append: `${table}_append` };
 }
 
 /** The argument types of the append function, as GRANT and DROP name it. */
@@ -69,6 +71,13 @@ CREATE TABLE IF NOT EXISTS ${t.head} (
   hash             text NOT NULL,
   since_checkpoint integer NOT NULL,
   checkpoint_at    timestamptz NOT NULL
+);
+
+-- One row per server process, written by each synchronous flush: a commit flushes the WAL only
+-- when its transaction wrote some, so the flush that follows asynchronous appends must write.
+CREATE TABLE IF NOT EXISTS ${t.flushes} (
+  backend integer PRIMARY KEY,
+  n       bigint NOT NULL
 );
 
 CREATE TABLE IF NOT EXISTS ${t.checkpoints} (
@@ -133,9 +142,9 @@ export function writerGrantsSql(role: string, table?: string): string {
   const t = chainTables(table);
   const schema = t.lines.includes('.') ? t.lines.split('.')[0] : undefined;
   return `
-${schema ? `GRANT USAGE ON SCHEMA ${schema} TO ${role};\n` : ''}REVOKE ALL ON ${t.lines}, ${t.checkpoints}, ${t.head} FROM ${role};
+${schema ? `GRANT USAGE ON SCHEMA ${schema} TO ${role};\n` : ''}REVOKE ALL ON ${t.lines}, ${t.checkpoints}, ${t.head}, ${t.flushes} FROM ${role};
 GRANT SELECT, INSERT ON ${t.lines}, ${t.checkpoints} TO ${role};
-GRANT SELECT, INSERT, UPDATE ON ${t.head} TO ${role};
+GRANT SELECT, INSERT, UPDATE ON ${t.head}, ${t.flushes} TO ${role};
 GRANT EXECUTE ON FUNCTION ${t.append}(${APPEND_ARGS}) TO ${role};
 `;
 }
