@@ -46,12 +46,12 @@ const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ECONNABORT
 /**
  * Whether an error means "Redis is unreachable" rather than a bug: our own error, a node-redis
  * client-side error or a socket error. Replies Redis sent (`ErrorReply`, e.g. WRONGTYPE) are bugs,
- * except those of a server that is restarting (`LOADING`), failing over (`READONLY`, `MASTERDOWN`)
- * or stuck (`BUSY`).
+ * except those of a server that is restarting (`LOADING`), failing over (`READONLY`, `MASTERDOWN`),
+ * stuck (`BUSY`), or of a cluster that lost slots or is moving them (`CLUSTERDOWN`, `TRYAGAIN`).
  */
 export function isRedisUnavailable(err: unknown): boolean {
   if (err instanceof RedisUnavailableError) return true;
-  if (err instanceof ErrorReply) return /^(LOADING|READONLY|MASTERDOWN|BUSY)\b/.test(err.message);
+  if (err instanceof ErrorReply) return /^(LOADING|READONLY|MASTERDOWN|BUSY|CLUSTERDOWN|TRYAGAIN)\b/.test(err.message);
   return CLIENT_SIDE.some((type) => err instanceof type) || SOCKET_CODES.has(String((err as NodeJS.ErrnoException | null)?.code));
 }
 

@@ -11,3 +11,4 @@ export { redisSubjectStore, type RedisSubjectStoreOptions } from '../subject/sto
 export { redisUnavailableHandler } from './error-handler.js';
 export { isRedisUnavailable, RedisUnavailableError } from './errors.js';
 export type { RedisCommandClient } from './commands.js';
+export type { RedisClient, RedisClusterCommandClient } from './cluster.js';

@@ -1,11 +1,12 @@
 import type { Store } from 'express-rate-limit';
 import { RedisStore } from 'rate-limit-redis';
-import { commandSender, timeoutOf, type RedisCommandClient, type RedisTimeoutOptions } from './commands.js';
+import { commandSender, timeoutOf, type RedisTimeoutOptions } from './commands.js';
+import { asCommandClient, type RedisClient } from './cluster.js';
 
 /** Options of `redisRateLimitStore()`. */
 export interface RedisRateLimitOptions extends RedisTimeoutOptions {
-  /** A connected node-redis v5 client. Required (unless passed first, the older call shape). */
-  client?: RedisCommandClient;
+  /** A connected node-redis v5 client or cluster. Required (unless passed first, the older call shape). */
+  client?: RedisClient;
   /** Prefix of the counter keys. Default `'onbehalf:rl:'`. */
   prefix?: string;
 }
@@ -33,14 +34,15 @@ class RecoveringRedisStore extends RedisStore {
  * so each check has a budget of `timeoutMs` of its own; onbehalf charges the time it took to the
  * start request's deadline.
  */
-export function redisRateLimitStore(options: RedisRateLimitOptions & { client: RedisCommandClient }): Store;
+export function redisRateLimitStore(options: RedisRateLimitOptions & { client: RedisClient }): Store;
 /** @deprecated Pass the client in the options: `redisRateLimitStore({ client, ...options })`. */
-export function redisRateLimitStore(client: RedisCommandClient, options?: RedisRateLimitOptions): Store;
-export function redisRateLimitStore(first: RedisCommandClient | (RedisRateLimitOptions & { client: RedisCommandClient }), more: RedisRateLimitOptions = {}): Store {
+export function redisRateLimitStore(client: RedisClient, options?: RedisRateLimitOptions): Store;
+export function redisRateLimitStore(first: RedisClient | (RedisRateLimitOptions & { client: RedisClient }), more: RedisRateLimitOptions = {}): Store {
   const options = 'sendCommand' in first ? { ...more, client: first } : first;
-  const send = commandSender(options.client, timeoutOf(options))();
+  const send = commandSender(asCommandClient(options.client), timeoutOf(options))();
   return new RecoveringRedisStore({
     prefix: options.prefix ?? 'onbehalf:rl:',
+    // Each counter is one key, so each script runs on its key's node (routed by asCommandClient).
     sendCommand: (...args: string[]) => send(args),
   });
 }

@@ -1,5 +1,6 @@
 import { optionError } from '../../shared/index.js';
-import { commandSender, luaScript, timeoutOf, type RedisCommandClient, type RedisTimeoutOptions, type SendCommand } from './commands.js';
+import { commandSender, luaScript, timeoutOf, type RedisTimeoutOptions, type SendCommand } from './commands.js';
+import { asCommandClient, isCluster, type RedisClient } from './cluster.js';
 import type { ImpersonationRecord, ImpersonationStore } from '../impersonation/types.js';
 import { recordCache, type SubscriberClient } from './store-cache.js';
 
@@ -7,10 +8,15 @@ import { recordCache, type SubscriberClient } from './store-cache.js';
 export interface RedisStoreOptions extends RedisTimeoutOptions {
   /**
    * A connected node-redis v5 client (`createClient({ url })` then `await client.connect()`),
-   * e.g. the one connect-redis uses. The store doesn't close it. Required.
+   * e.g. the one connect-redis uses, or a Redis Cluster client (`createCluster()`, connected).
+   * The store doesn't close it. Required.
    */
-  client: RedisCommandClient;
-  /** Prefix of every key the store writes. Default `'onbehalf:'`. */
+  client: RedisClient;
+  /**
+   * Prefix of every key the store writes. Default `'onbehalf:'`. The keys are
+   * `<prefix>{impersonation}:…`: one hash tag, so that on Redis Cluster every script's keys are
+   * on one slot.
+   */
   prefix?: string;
   /**
    * How long Redis keeps a session past its hard limit (`expiresAt`) before deleting it. Within
@@ -30,18 +36,18 @@ export interface RedisStoreOptions extends RedisTimeoutOptions {
    * bounds how stale another instance's idle-time activity can be (and is the worst case if
    * the channel failed without the connection noticing). Default 0: off, Redis is read on every
    * acting request. `close()` (or the middleware's `close()`) ends the second connection.
+   * Not available on Redis Cluster.
    */
   cacheTtlMs?: number;
   /** Where the cache reports that it could not subscribe. Default `console.warn`. */
   warn?: (message: string) => void;
 }
 
-// Keys: session:<id> is a hash { record: JSON, seen: lastSeenAt, actor, subject } (lastSeenAt
+// Keys, all under <prefix>{impersonation}: (one hash tag: on Redis Cluster every script's keys
+// are on one slot, so each operation stays one atomic step): session:<id> is a hash { record: JSON, seen: lastSeenAt, actor, subject } (lastSeenAt
 // apart so `touch` never re-encodes the record; actor and subject so `end` finds the index keys
 // in the same step); actor:<actorId> holds the id of the actor's one session (the lock that makes
 // create atomic); subject:<subjectId> and sessions are sets of ids (the indexes).
-// `end` names the index keys from the record inside its script, in one command: fine on a single
-// Redis (or a Sentinel-managed primary), not on Redis Cluster.
 
 /** KEYS session, actor, subject, all; ARGV id, record, seen, ttlMs, actorId, subjectId. Returns 0 when the actor is acting. */
 const CREATE = luaScript(`
@@ -62,19 +68,20 @@ if seen and tonumber(ARGV[1]) > tonumber(seen) then redis.call('HSET', KEYS[1], 
 return 0`);
 
 /**
- * KEYS session; ARGV id, prefix. Removes the session and its index entries in one step and
- * returns it; a caller that comes second gets nil, so exactly one audits the end. Publishes the
- * id on <prefix>ended in the same step, for every instance's cache.
+ * KEYS session, actor, subject, all; ARGV id, channel. Removes the session and its index entries
+ * in one step and returns it; a caller that comes second gets nil, so exactly one audits the end.
+ * Publishes the id on the channel in the same step, for every instance's cache. The actor and
+ * subject keys are read from the record first (they never change for an id), so that the script
+ * declares every key it touches, as Redis Cluster requires.
  */
 const END = luaScript(`
-local v = redis.call('HMGET', KEYS[1], 'record', 'seen', 'actor', 'subject')
+local v = redis.call('HMGET', KEYS[1], 'record', 'seen')
 if not v[1] then return false end
 redis.call('DEL', KEYS[1])
-local actorKey = ARGV[2] .. 'actor:' .. v[3]
-if redis.call('GET', actorKey) == ARGV[1] then redis.call('DEL', actorKey) end
-redis.call('SREM', ARGV[2] .. 'subject:' .. v[4], ARGV[1])
-redis.call('SREM', ARGV[2] .. 'sessions', ARGV[1])
-redis.call('PUBLISH', ARGV[2] .. 'ended', ARGV[1])
+if redis.call('GET', KEYS[2]) == ARGV[1] then redis.call('DEL', KEYS[2]) end
+redis.call('SREM', KEYS[3], ARGV[1])
+redis.call('SREM', KEYS[4], ARGV[1])
+redis.call('PUBLISH', ARGV[2], ARGV[1])
 return { v[1], v[2] }`);
 
 type Stored = [record: string | null, seen: string | null];
@@ -92,15 +99,16 @@ type Stored = [record: string | null, seen: string | null];
 export function redisStore(options: RedisStoreOptions): ImpersonationStore & { readonly kind: 'redis'; close(): Promise<void> } {
   const { client, prefix = 'onbehalf:', expiryGraceMs = 5 * 60_000, now = Date.now, cacheTtlMs = 0, warn = console.warn } = options;
   const duplicate = (client as Partial<{ duplicate(): SubscriberClient }>).duplicate;
-  if (cacheTtlMs > 0 && typeof duplicate !== 'function') {
-    throw optionError('redisStore({ cacheTtlMs }) needs a node-redis client: it opens a second connection with client.duplicate().');
+  if (cacheTtlMs > 0 && (typeof duplicate !== 'function' || isCluster(client))) {
+    throw optionError('redisStore({ cacheTtlMs }) needs a node-redis client, not a cluster: it opens a second connection with client.duplicate().');
   }
-  const sender = commandSender(client, timeoutOf(options));
+  const sender = commandSender(asCommandClient(client), timeoutOf(options));
+  const tagged = `${prefix}{impersonation}:`;
   const key = {
-    session: (id: string) => `${prefix}session:${id}`,
-    actor: (actorId: string) => `${prefix}actor:${actorId}`,
-    subject: (subjectId: string) => `${prefix}subject:${subjectId}`,
-    all: `${prefix}sessions`,
+    session: (id: string) => `${tagged}session:${id}`,
+    actor: (actorId: string) => `${tagged}actor:${actorId}`,
+    subject: (subjectId: string) => `${tagged}subject:${subjectId}`,
+    all: `${tagged}sessions`,
   };
   const parse = ([record, seen]: Stored): ImpersonationRecord | undefined =>
     record === null ? undefined : { ...(JSON.parse(record) as ImpersonationRecord), lastSeenAt: Number(seen) };
@@ -131,7 +139,7 @@ export function redisStore(options: RedisStoreOptions): ImpersonationStore & { r
       const send = sender(deadline);
       if (!cache) return read(send, id);
       // Never from memory while this client can't reach Redis: the request gets 503, as uncached.
-      return (client.isReady && cache.hit(id)) || cache.fill(id, () => read(send, id));
+      return ((client as { isReady: boolean }).isReady && cache.hit(id)) || cache.fill(id, () => read(send, id));
     },
     async touch(id, at, deadline) {
       await TOUCH(sender(deadline), [key.session(id)], [at]);
@@ -141,7 +149,8 @@ export function redisStore(options: RedisStoreOptions): ImpersonationStore & { r
       const send = sender(deadline);
       // Before and after: a read of this instance racing the end must not keep the record.
       cache?.drop(id);
-      const removed = await END<Stored | null>(send, [key.session(id)], [id, prefix]);
+      const [actorId, subjectId] = await send<[string | null, string | null]>(['HMGET', key.session(id), 'actor', 'subject']);
+      const removed = actorId === null || subjectId === null ? null : await END<Stored | null>(send, [key.session(id), key.actor(actorId), key.subject(subjectId), key.all], [id, `${prefix}ended`]);
       cache?.drop(id);
       return removed ? parse(removed) : undefined;
     },

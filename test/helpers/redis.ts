@@ -46,6 +46,8 @@ export interface StartRedisOptions {
    * Redis with persistence. Default false: a restart starts empty.
    */
   persist?: boolean;
+  /** More redis-server arguments (e.g. `--cluster-enabled yes`). */
+  args?: string[];
 }
 
 /** Start a real redis-server on a free port in a temp dir; the test must call stop(). */
@@ -55,7 +57,7 @@ export async function startRedis(options: StartRedisOptions = {}): Promise<Redis
   const dir = mkdtempSync(join(tmpdir(), runDirPrefix()));
   let child: ChildProcess | undefined;
   const launch = async () => {
-    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...(options.persist ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']), '--dir', dir, '--pidfile', join(dir, 'redis.pid'), '--daemonize', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...(options.persist ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']), '--dir', dir, '--pidfile', join(dir, 'redis.pid'), '--daemonize', 'no', ...(options.args ?? [])], { stdio: ['ignore', 'pipe', 'pipe'] });
     await new Promise<void>((resolve, reject) => {
       let out = '';
       const timer = setTimeout(() => reject(new Error(`redis-server did not start: ${out}`)), 10_000);
@@ -80,5 +82,56 @@ export async function startRedis(options: StartRedisOptions = {}): Promise<Redis
     restart: launch,
     pause: () => { child?.kill('SIGSTOP'); },
     resume: () => { child?.kill('SIGCONT'); },
+  };
+}
+
+export interface RedisClusterProcess {
+  /** One `redis://` URL per master, as `createCluster({ rootNodes })` takes them. */
+  rootNodes: Array<{ url: string }>;
+  /** The masters, in the order they were started (each holds a third of the slots). */
+  nodes: RedisProcess[];
+  stop(): Promise<void>;
+}
+
+function assertRedisCliInstalled() {
+  const r = spawnSync('redis-cli', ['--version']);
+  if (r.error) throw new Error('redis-cli is not installed (it comes with redis-server): apt-get install -y redis-tools');
+}
+
+/**
+ * A real 3-master Redis Cluster: three redis-server processes with `--cluster-enabled yes` on
+ * free ports in temp dirs, joined by `redis-cli --cluster create … --cluster-replicas 0`. No
+ * replicas, and `cluster-require-full-coverage no`: a master that dies takes only its own slots
+ * away. The test must call stop(); each node is stopped by its PID.
+ */
+export async function startRedisCluster(): Promise<RedisClusterProcess> {
+  assertRedisInstalled();
+  assertRedisCliInstalled();
+  const nodes: RedisProcess[] = [];
+  try {
+    for (let i = 0; i < 3; i++) {
+      const busPort = await freePort();
+      nodes.push(await startRedis({ args: ['--cluster-enabled', 'yes', '--cluster-port', String(busPort), '--cluster-node-timeout', '2000', '--cluster-require-full-coverage', 'no'] }));
+    }
+    const r = spawnSync('redis-cli', ['--cluster', 'create', ...nodes.map((n) => `127.0.0.1:${n.port}`), '--cluster-replicas', '0', '--cluster-yes'], { encoding: 'utf8', timeout: 30_000 });
+    if (r.status !== 0) throw new Error(`redis-cli --cluster create failed: ${r.stdout}${r.stderr}`);
+    // The nodes learn of each other through the bus: wait until every one says the cluster is ok.
+    const end = Date.now() + 20_000;
+    for (const n of nodes) {
+      for (;;) {
+        const info = spawnSync('redis-cli', ['-p', String(n.port), 'cluster', 'info'], { encoding: 'utf8' }).stdout;
+        if (info.includes('cluster_state:ok')) break;
+        if (Date.now() > end) throw new Error(`Redis Cluster did not become ready: ${info}`);
+        await new Promise((res) => setTimeout(res, 100));
+      }
+    }
+  } catch (err) {
+    await Promise.all(nodes.map((n) => n.stop(true)));
+    throw err;
+  }
+  return {
+    rootNodes: nodes.map((n) => ({ url: n.url })),
+    nodes,
+    stop: async () => { await Promise.all(nodes.map((n) => n.stop(true))); },
   };
 }

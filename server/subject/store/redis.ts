@@ -1,19 +1,21 @@
 import { optionError, type AccessEntry, type AccessRequest, type Grant } from '../../../shared/index.js';
-import { commandSender, luaScript, timeoutOf, type RedisCommandClient, type RedisTimeoutOptions } from '../../redis/commands.js';
+import { commandSender, luaScript, timeoutOf, type RedisTimeoutOptions } from '../../redis/commands.js';
+import { asCommandClient, type RedisClient } from '../../redis/cluster.js';
 import type { SubjectStore, TransitionResult } from '../types.js';
 
 /** Options of `redisSubjectStore()`. */
 export interface RedisSubjectStoreOptions extends RedisTimeoutOptions {
-  /** A connected node-redis v5 client (the one `redisStore()` uses will do). The store doesn't close it. Required. */
-  client: RedisCommandClient;
+  /** A connected node-redis v5 client or cluster (the one `redisStore()` uses will do). The store doesn't close it. Required. */
+  client: RedisClient;
   /** Prefix of every key. Default `'onbehalf:subject:'`. */
   prefix?: string;
   /** How many sessions a subject's history keeps (oldest dropped first). Default 200. */
   historyLimit?: number;
 }
 
-// Keys: access:<subject> hash sessionId → entry JSON, order:<subject> sorted set of sessionIds by
-// startedAt, dismissed:<subject> hash sessionId → time; grants:<subject> hash id → grant JSON;
+// Keys: {<subject>}:access hash sessionId → entry JSON, {<subject>}:order sorted set of sessionIds
+// by startedAt, {<subject>}:dismissed hash sessionId → time (the subject as hash tag, so that on
+// Redis Cluster a script over the three is on one slot); {<subject>}:grants hash id → grant JSON;
 // request:<id> hash { json, status, approver, decidedAt, expiresAt } (the changing fields apart, so
 // Lua compares and sets them without decoding JSON), requests a set of every request id.
 
@@ -70,12 +72,12 @@ const REQUEST_GRACE_MS = 24 * 3_600_000;
 export function redisSubjectStore(options: RedisSubjectStoreOptions): SubjectStore & { readonly kind: 'redis' } {
   const { client, prefix = 'onbehalf:subject:', historyLimit = 200 } = options;
   if (!(Number.isInteger(historyLimit) && historyLimit > 0)) throw optionError('redisSubjectStore: historyLimit must be a positive integer.');
-  const send = commandSender(client, timeoutOf(options))();
+  const send = commandSender(asCommandClient(client), timeoutOf(options))();
   const key = {
-    access: (s: string) => `${prefix}access:${s}`,
-    order: (s: string) => `${prefix}order:${s}`,
-    dismissed: (s: string) => `${prefix}dismissed:${s}`,
-    grants: (s: string) => `${prefix}grants:${s}`,
+    access: (s: string) => `${prefix}{${s}}:access`,
+    order: (s: string) => `${prefix}{${s}}:order`,
+    dismissed: (s: string) => `${prefix}{${s}}:dismissed`,
+    grants: (s: string) => `${prefix}{${s}}:grants`,
     request: (id: string) => `${prefix}request:${id}`,
     requests: `${prefix}requests`,
   };

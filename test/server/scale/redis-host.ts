@@ -1,7 +1,7 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import session from 'express-session';
 import type { Server } from 'node:http';
-import { createClient, type RedisClientType } from 'redis';
+import { createClient, createCluster, type RedisClientType, type RedisClusterType } from 'redis';
 import { memoryAudit, onBehalf, type OnBehalf, type OnBehalfContext, type OnBehalfOptions } from '../../../server/index.js';
 import { redisRateLimitStore, redisSessionStore, redisStore, redisUnavailableHandler } from '../../../server/redis/index.js';
 import { testUsers } from '../../helpers/host.js';
@@ -47,18 +47,30 @@ export async function redisClient(url: string): Promise<RedisClientType> {
   return client;
 }
 
+/** A Redis Cluster client set up as docs/redis.md says: each node's connection fails fast while offline. */
+export async function redisClusterClient(rootNodes: Array<{ url: string }>): Promise<RedisClusterType> {
+  const cluster: RedisClusterType = createCluster({
+    rootNodes,
+    defaults: { disableOfflineQueue: true, socket: { connectTimeout: 2_000, reconnectStrategy: (retries) => Math.min(50 * retries, 500) } },
+  });
+  cluster.on('error', () => { /* a node that is down fails its own commands (503) */ });
+  await cluster.connect();
+  return cluster;
+}
+
 /**
  * One instance of a host app as the README sets it up for several instances: express-session
  * on connect-redis (`redisSessionStore()`), `redisStore()`, the start rate limit in Redis, and
  * `redisUnavailableHandler()`.
  * `storeUrl` puts the impersonation state on another Redis than the sessions (default: the same);
- * `cacheTtlMs` turns on the store's cache.
+ * `cacheTtlMs` turns on the store's cache; `cluster` puts everything on one Redis Cluster instead.
  */
 export async function startScaleHost(
   name: string,
   opts: {
-    sessionUrl: string;
+    sessionUrl?: string;
     storeUrl?: string;
+    cluster?: Array<{ url: string }>;
     prefix: string;
     onBehalf?: Partial<OnBehalfOptions>;
     cacheTtlMs?: number;
@@ -66,7 +78,7 @@ export async function startScaleHost(
     afterSession?: (req: Request) => void;
   },
 ): Promise<ScaleHost> {
-  const sessionClient = await redisClient(opts.sessionUrl);
+  const sessionClient = opts.cluster ? await redisClusterClient(opts.cluster) : await redisClient(opts.sessionUrl!);
   const storeClient = opts.storeUrl && opts.storeUrl !== opts.sessionUrl ? await redisClient(opts.storeUrl) : sessionClient;
   const users = testUsers();
   for (const id of ADMINS) users.set(id, { id, name: `Admin ${id}`, active: true, permissions: ['impersonate'], privilege: 50 });
@@ -155,6 +167,11 @@ export async function startScaleHost(
  */
 export class Browser {
   private sid: string | undefined;
+  /** The express-session id in the browser's cookie (its Redis key is `<prefix>sess:<id>`). */
+  get sessionId(): string | undefined {
+    const v = this.sid && decodeURIComponent(this.sid);
+    return v?.startsWith('s:') ? v.slice(2, v.lastIndexOf('.')) : undefined;
+  }
   at(host: ScaleHost): Client {
     const jar = this;
     return new (class extends Client {
