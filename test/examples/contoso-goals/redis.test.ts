@@ -27,7 +27,7 @@ describe('REDIS_URL wiring', () => {
     await probe.connect();
     try {
       expect((await probe.keys('demo:sess:*')).length).toBeGreaterThan(0);
-      expect((await probe.keys('onbehalf:session:*')).length).toBe(1);
+      expect((await probe.keys('onbehalf:{impersonation}:session:*')).length).toBe(1);
       expect((await probe.keys('onbehalf:rl:*')).length).toBeGreaterThan(0);
     } finally {
       await probe.close();

@@ -105,7 +105,7 @@ describe('redisStore: the store contract on a real redis-server', () => {
     await store.touch(r.id, r.lastSeenAt + 1_000);
     expect((await store.get(r.id))!.lastSeenAt).toBe(r.lastSeenAt + 5_000);
     await store.touch('no-such-id', Date.now()); // no error, creates nothing
-    expect(await client.exists(`${prefix}session:no-such-id`)).toBe(0);
+    expect(await client.exists(`${prefix}{impersonation}:session:no-such-id`)).toBe(0);
 
     expect(await store.list()).toEqual([{ ...r, lastSeenAt: r.lastSeenAt + 5_000 }]);
     const ended = await store.end(r.id);
@@ -176,11 +176,11 @@ describe('redisStore: the store contract on a real redis-server', () => {
     const { client, store } = await fresh({ expiryGraceMs: grace });
     const long = record();
     await store.create(long);
-    const pttl = await client.pTTL(`${prefix}session:${long.id}`);
+    const pttl = await client.pTTL(`${prefix}{impersonation}:session:${long.id}`);
     expect(pttl).toBeGreaterThan(30 * 60_000);
     expect(pttl).toBeLessThanOrEqual(30 * 60_000 + grace);
-    expect(await client.pTTL(`${prefix}actor:${long.actorId}`)).toBeGreaterThan(30 * 60_000);
-    expect(await client.pTTL(`${prefix}subject:${long.subjectId}`)).toBeGreaterThan(30 * 60_000);
+    expect(await client.pTTL(`${prefix}{impersonation}:actor:${long.actorId}`)).toBeGreaterThan(30 * 60_000);
+    expect(await client.pTTL(`${prefix}{impersonation}:subject:${long.subjectId}`)).toBeGreaterThan(30 * 60_000);
     await store.end(long.id);
 
     const r = record({ actorId: 'avery', expiresAt: Date.now() + 300 });
@@ -335,7 +335,7 @@ describe('redisStore({ cacheTtlMs }): live records held in memory, dropped when 
     await store.create(r);
     await subscribed(store, r.id);
     // Removed behind the store's back (no end published): only the TTL can notice.
-    await client.del(`${prefix}session:${r.id}`);
+    await client.del(`${prefix}{impersonation}:session:${r.id}`);
     expect(store.get(r.id)).toEqual(r);
     expect(await redisStore({ client, prefix }).get(r.id)).toBeUndefined();
     await new Promise((resolve) => setTimeout(resolve, 350));
