@@ -1,4 +1,4 @@
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 
 type Bag = Record<string, unknown>;
 /** The actor's own values of the keys shown as the subject, per session object (what the store must keep). */
@@ -35,6 +35,7 @@ export function presentSessionValue(req: Request, key: string, shown: unknown, o
     real = new Map();
     realValues.set(session, real);
     Object.defineProperty(session, 'toJSON', { value: toStored, configurable: true, enumerable: false, writable: true });
+    unpresentAtEnd(req);
   }
   real.set(key, { had: Object.prototype.hasOwnProperty.call(session, key), value: session[key] });
   Object.defineProperty(session, key, {
@@ -50,7 +51,24 @@ export function presentSessionValue(req: Request, key: string, shown: unknown, o
   });
 }
 
-/** Put the actor's own values back in place (the impersonation ended during this request). */
+/**
+ * express-session decides whether to save by hashing the session when the response ends, with a
+ * replacer that drops `cookie` only from the session object itself: through `toJSON` the cookie
+ * would count, the hash would never match and every acting request would be saved again. So the
+ * real values are put back just before the response ends, and the hash sees what was loaded.
+ */
+function unpresentAtEnd(req: Request): void {
+  const res = req.res;
+  if (!res) return;
+  const end = res.end;
+  res.end = function (this: Response, ...args: Parameters<Response['end']>) {
+    res.end = end;
+    unpresentSession(req);
+    return end.apply(this, args);
+  } as Response['end'];
+}
+
+/** Put the actor's own values back in place (the impersonation ended during this request, or its answer is leaving). */
 export function unpresentSession(req: Request): void {
   const session = req.session as unknown as Bag | undefined;
   const real = session && realValues.get(session);

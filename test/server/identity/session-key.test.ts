@@ -1,3 +1,4 @@
+import session from 'express-session';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startIdentityHost, type IdentityHost } from '../../helpers/identity-host.js';
 
@@ -25,6 +26,23 @@ describe("sessionKeyIdentity('userId')", () => {
     expect((await stored(host)).map((s) => s.userId)).toEqual([1]);
     expect((await admin.stop()).status).toBe(200);
     expect((await admin.get('/me')).json.me).toMatchObject({ id: 1 });
+  });
+
+  it('an acting request that changes nothing saves nothing: express-session sees the session it loaded', async () => {
+    const sessionStore = new session.MemoryStore();
+    let writes = 0;
+    const set = sessionStore.set.bind(sessionStore);
+    sessionStore.set = (sid, sess, cb) => (writes++, set(sid, sess, cb));
+    host = await startIdentityHost({ signIn: 'session-key', sessionStore });
+    const admin = await host.signIn('avery');
+    await admin.start('2');
+    await admin.get('/me');
+    writes = 0;
+    for (let i = 0; i < 5; i++) expect((await admin.get('/me')).json.me).toMatchObject({ id: 2 });
+    expect(writes).toBe(0);
+    // The store still holds the actor's own sign-in.
+    await admin.post('/notes', { text: 'x' });
+    expect((await stored(host)).map((s) => s.userId)).toEqual([1]);
   });
 
   it('a host that signs in by writing the key while acting ends the impersonation first (relogin), never a mix', async () => {
