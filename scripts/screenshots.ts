@@ -90,6 +90,19 @@ try {
   await shot(page, 'team');
   await go(page, 'nav a[href="/admin/audit"]');
   await shot(page, 'admin-audit');
+
+  // The subject's side: Ashley's next page carries the notice of Avery's visit; My access lists it.
+  await demo.ob.settled();
+  const ashley = await (await browser.createBrowserContext()).newPage();
+  await ashley.setViewport(VIEWPORT);
+  await ashley.goto(`${url}/login`);
+  await ashley.$eval('input[name=email]', (el) => ((el as HTMLInputElement).value = 'ashley@contoso.test'));
+  await ashley.$eval('input[name=password]', (el) => ((el as HTMLInputElement).value = 'demo'));
+  await go(ashley, 'form[action="/login"] button[type=submit]');
+  await ashley.waitForSelector('#onbehalf-notices');
+  await shot(ashley, 'subject-notice', true);
+  await go(ashley, '#onbehalf-notices a[href="/account/access"]');
+  await shot(ashley, 'subject-access', true);
 } finally {
   await chromium.close();
   server.closeAllConnections();
