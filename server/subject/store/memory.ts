@@ -9,6 +9,13 @@ export function memorySubjectStore(options: { historyLimit?: number } = {}): Sub
   const access = new Map<string, Map<string, AccessEntry>>();
   const grants = new Map<string, Map<string, Grant>>();
   const requests = new Map<string, AccessRequest>();
+  // Ids of requests still pending or approved, by requester, by subject and by kind: a listing
+  // reads only the requests it may return. Used and declined ones leave at once, expired ones when read.
+  const indexes = new Map<string, Set<string>>();
+  const indexesOf = (r: AccessRequest) => [`actor:${r.actor.id}`, `subject:${r.subject.id}`, `kind:${r.kind}`];
+  const unindex = (r: AccessRequest) => {
+    for (const k of indexesOf(r)) indexes.get(k)?.delete(r.id);
+  };
   const historyOf = (subjectId: string) => access.get(subjectId) ?? access.set(subjectId, new Map()).get(subjectId)!;
   const grantsOf = (subjectId: string) => grants.get(subjectId) ?? grants.set(subjectId, new Map()).get(subjectId)!;
   // Copies in and out: no caller shares an object with the store.
@@ -48,15 +55,22 @@ export function memorySubjectStore(options: { historyLimit?: number } = {}): Sub
     },
     async addRequest(request) {
       requests.set(request.id, copy(request));
+      for (const k of indexesOf(request)) (indexes.get(k) ?? indexes.set(k, new Set()).get(k)!).add(request.id);
     },
     async getRequest(id) {
       const r = requests.get(id);
       return r && copy(r);
     },
     async listRequests(filter, now) {
-      return [...requests.values()]
-        .filter((r) => live(r, now) && (!filter.subjectId || r.subject.id === filter.subjectId) && (!filter.actorId || r.actor.id === filter.actorId) && (!filter.kind || r.kind === filter.kind))
-        .map(copy);
+      // The narrowest index the filter names: the requester's, the subject's, else a kind's.
+      const keys = filter.actorId ? [`actor:${filter.actorId}`] : filter.subjectId ? [`subject:${filter.subjectId}`] : filter.kind ? [`kind:${filter.kind}`] : ['kind:consent', 'kind:approval'];
+      const found: AccessRequest[] = [];
+      for (const id of keys.flatMap((k) => [...(indexes.get(k) ?? [])])) {
+        const r = requests.get(id)!;
+        if (!live(r, now)) unindex(r);
+        else if ((!filter.subjectId || String(r.subject.id) === filter.subjectId) && (!filter.actorId || String(r.actor.id) === filter.actorId) && (!filter.kind || r.kind === filter.kind)) found.push(copy(r));
+      }
+      return found;
     },
     async transition(id, from, decision, now) {
       // Check and set in one synchronous step: of racing callers exactly one sees `from`.
@@ -65,6 +79,7 @@ export function memorySubjectStore(options: { historyLimit?: number } = {}): Sub
       if (r.status !== from) return { ok: false, reason: 'decided' };
       if (r.expiresAt <= now) return { ok: false, reason: 'expired' };
       Object.assign(r, Object.fromEntries(Object.entries(decision).filter(([, v]) => v !== undefined)));
+      if (!live(r, now)) unindex(r);
       return { ok: true, request: copy(r) };
     },
   };

@@ -17,7 +17,9 @@ export interface RedisSubjectStoreOptions extends RedisTimeoutOptions {
 // by startedAt, {<subject>}:dismissed hash sessionId → time (the subject as hash tag, so that on
 // Redis Cluster a script over the three is on one slot); {<subject>}:grants hash id → grant JSON;
 // request:<id> hash { json, status, approver, decidedAt, expiresAt } (the changing fields apart, so
-// Lua compares and sets them without decoding JSON), requests a set of every request id.
+// Lua compares and sets them without decoding JSON); requests:actor:<id>, requests:subject:<id>
+// and requests:kind:<kind> sets of request ids, so a listing reads only the requests it may
+// return (an index keeps ids of requests still pending or approved, and prunes the others when read).
 
 /** KEYS access, order, dismissed; ARGV id, entry, startedAt, limit. Adds or replaces, then drops the oldest beyond limit. */
 const PUT_ACCESS = luaScript(`
@@ -60,6 +62,14 @@ if ARGV[5] ~= '' then redis.call('HSET', KEYS[1], 'decidedAt', ARGV[5]) end
 if ARGV[6] ~= '' then redis.call('HSET', KEYS[1], 'expiresAt', ARGV[6]); redis.call('PEXPIRE', KEYS[1], ARGV[7]) end
 return redis.call('HMGET', KEYS[1], 'json', 'status', 'approver', 'decidedAt', 'expiresAt')`);
 
+/** KEYS index; ARGV id, ttlMs. Adds the id, and lets the set live at least as long as the request. */
+const INDEX = luaScript(`
+redis.call('SADD', KEYS[1], ARGV[1])
+if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[2]) then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0`);
+
+const live = (r: AccessRequest | undefined, now: number): r is AccessRequest => r !== undefined && (r.status === 'pending' || r.status === 'approved') && r.expiresAt > now;
+
 /** Requests are kept this long past their deadline, so a late approval is told "expired", not "not found". */
 const REQUEST_GRACE_MS = 24 * 3_600_000;
 
@@ -79,7 +89,9 @@ export function redisSubjectStore(options: RedisSubjectStoreOptions): SubjectSto
     dismissed: (s: string) => `${prefix}{${s}}:dismissed`,
     grants: (s: string) => `${prefix}{${s}}:grants`,
     request: (id: string) => `${prefix}request:${id}`,
-    requests: `${prefix}requests`,
+    byActor: (id: string) => `${prefix}requests:actor:${id}`,
+    bySubject: (id: string) => `${prefix}requests:subject:${id}`,
+    byKind: (kind: string) => `${prefix}requests:kind:${kind}`,
   };
   const parseRequest = ([json, status, approver, decidedAt, expiresAt]: StoredRequest): AccessRequest | undefined =>
     json === null
@@ -92,6 +104,17 @@ export function redisSubjectStore(options: RedisSubjectStoreOptions): SubjectSto
           ...(decidedAt && { decidedAt: Number(decidedAt) }),
         };
   const readRequest = (id: string) => send<StoredRequest>(['HMGET', key.request(id), ...FIELDS]).then(parseRequest);
+  const indexesOf = (r: AccessRequest) => [key.byActor(String(r.actor.id)), key.bySubject(String(r.subject.id)), key.byKind(r.kind)];
+  /** Each key holds a single index (one slot on Redis Cluster); the request's TTL bounds the set's. */
+  const index = (r: AccessRequest, ttlMs: number) => Promise.all(indexesOf(r).map((k) => INDEX(send, [k], [r.id, ttlMs])));
+  /** The live requests one index names; the ids of the others (used, declined, expired, gone) are dropped from it. */
+  async function listIndex(k: string, now: number): Promise<AccessRequest[]> {
+    const ids = await send<string[]>(['SMEMBERS', k]);
+    const found = await Promise.all(ids.map(readRequest));
+    const dead = ids.filter((_, i) => !live(found[i], now));
+    if (dead.length) await send(['SREM', k, ...dead]);
+    return found.filter((r): r is AccessRequest => live(r, now));
+  }
 
   return {
     kind: 'redis',
@@ -130,23 +153,17 @@ export function redisSubjectStore(options: RedisSubjectStoreOptions): SubjectSto
       const { status, approver: _a, decidedAt: _d, expiresAt, ...fixed } = request;
       const k = key.request(request.id);
       await send(['HSET', k, 'json', JSON.stringify(fixed), 'status', status, 'expiresAt', String(expiresAt)]);
-      await send(['PEXPIRE', k, String(Math.max(expiresAt - request.createdAt, 0) + REQUEST_GRACE_MS)]);
-      await send(['SADD', key.requests, request.id]);
+      const ttl = Math.max(expiresAt - request.createdAt, 0) + REQUEST_GRACE_MS;
+      await send(['PEXPIRE', k, String(ttl)]);
+      await index(request, ttl);
     },
     getRequest: readRequest,
     async listRequests(filter, now) {
-      const ids = await send<string[]>(['SMEMBERS', key.requests]);
-      const found = await Promise.all(ids.map(readRequest));
-      const gone = ids.filter((_, i) => !found[i]);
-      if (gone.length) await send(['SREM', key.requests, ...gone]);
+      // The narrowest index the filter names: the requester's, the subject's, else a kind's.
+      const keys = filter.actorId ? [key.byActor(filter.actorId)] : filter.subjectId ? [key.bySubject(filter.subjectId)] : filter.kind ? [key.byKind(filter.kind)] : [key.byKind('consent'), key.byKind('approval')];
+      const found = (await Promise.all(keys.map((k) => listIndex(k, now)))).flat();
       return found.filter(
-        (r): r is AccessRequest =>
-          r !== undefined &&
-          (r.status === 'pending' || r.status === 'approved') &&
-          r.expiresAt > now &&
-          (!filter.subjectId || r.subject.id === filter.subjectId) &&
-          (!filter.actorId || r.actor.id === filter.actorId) &&
-          (!filter.kind || r.kind === filter.kind),
+        (r) => (!filter.subjectId || String(r.subject.id) === filter.subjectId) && (!filter.actorId || String(r.actor.id) === filter.actorId) && (!filter.kind || r.kind === filter.kind),
       );
     },
     async transition(id, from, decision, now): Promise<TransitionResult> {
@@ -161,7 +178,10 @@ export function redisSubjectStore(options: RedisSubjectStoreOptions): SubjectSto
         ttl,
       ]);
       if (typeof answer === 'string') return { ok: false, reason: answer as 'not-found' | 'expired' | 'decided' };
-      return { ok: true, request: parseRequest(answer)! };
+      const request = parseRequest(answer)!;
+      // A later deadline: the indexes live as long. A failure here costs nothing before the grace runs out.
+      if (ttl) await index(request, Number(ttl)).catch(() => undefined);
+      return { ok: true, request };
     },
   };
 }

@@ -19,7 +19,8 @@ afterAll(async () => {
 const ashley = { id: 'ashley', name: 'Ashley' };
 const avery = { id: 'avery', name: 'Avery Admin' };
 const entry = (n: number): AccessEntry => ({ sessionId: `s${n}`, actor: avery, subject: ashley, reason: `visit ${n} for a reason`, readOnly: false, startedAt: 1000 * n, endedAt: 1000 * n + 500, cause: 'exit', actions: [] });
-const request = (id: string, expiresAt: number): AccessRequest => ({ id, kind: 'approval', actor: avery, subject: ashley, reason: 'ticket 1: needs a look', createdAt: 0, expiresAt, status: 'pending' });
+const request = (id: string, expiresAt: number, over: Partial<AccessRequest> = {}): AccessRequest => ({ id, kind: 'approval', actor: avery, subject: ashley, reason: 'ticket 1: needs a look', createdAt: 0, expiresAt, status: 'pending', ...over });
+const ids = (rs: AccessRequest[]) => rs.map((r) => r.id).sort();
 
 let n = 0;
 const stores: Array<[string, (limit: number) => SubjectStore]> = [
@@ -68,5 +69,57 @@ describe.each(stores)('%s', (_, make) => {
     await store.addRequest(request('r2', 100));
     expect(await store.transition('r2', 'pending', { status: 'approved' }, 100)).toEqual({ ok: false, reason: 'expired' });
     expect(await store.transition('nope', 'pending', { status: 'approved' }, 0)).toEqual({ ok: false, reason: 'not-found' });
+  });
+
+  it('lists requests by requester, subject and kind, only while pending or approved and not expired', async () => {
+    const store = make(10);
+    const sam = { id: 'sam', name: 'Sam' };
+    const bob = { id: 7, name: 'Bob' };
+    await store.addRequest(request('a1', 100));
+    await store.addRequest(request('a2', 100, { kind: 'consent' }));
+    await store.addRequest(request('a3', 100, { actor: sam, subject: bob }));
+    await store.addRequest(request('a4', 100, { actor: sam, kind: 'consent' }));
+    expect(ids(await store.listRequests({ actorId: 'avery' }, 10))).toEqual(['a1', 'a2']);
+    expect(ids(await store.listRequests({ actorId: 'sam', kind: 'consent' }, 10))).toEqual(['a4']);
+    expect(ids(await store.listRequests({ subjectId: '7' }, 10))).toEqual(['a3']);
+    expect(ids(await store.listRequests({ subjectId: 'ashley', kind: 'consent' }, 10))).toEqual(['a2', 'a4']);
+    expect(ids(await store.listRequests({ actorId: 'avery', subjectId: 'ashley', kind: 'approval' }, 10))).toEqual(['a1']);
+    expect(ids(await store.listRequests({ kind: 'approval' }, 10))).toEqual(['a1', 'a3']);
+    expect(ids(await store.listRequests({}, 10))).toEqual(['a1', 'a2', 'a3', 'a4']);
+    // Approved with a later deadline: still listed past the first one; used or declined: never again.
+    expect((await store.transition('a1', 'pending', { status: 'approved', expiresAt: 300 }, 50)).ok).toBe(true);
+    expect((await store.transition('a3', 'pending', { status: 'declined' }, 50)).ok).toBe(true);
+    expect(ids(await store.listRequests({ kind: 'approval' }, 200))).toEqual(['a1']);
+    expect((await store.transition('a1', 'approved', { status: 'used' }, 60)).ok).toBe(true);
+    expect(await store.listRequests({ kind: 'approval' }, 70)).toEqual([]);
+    expect(ids(await store.listRequests({}, 99))).toEqual(['a2', 'a4']);
+    expect(await store.listRequests({}, 100)).toEqual([]);
+    // Gone from the lists, still there to be told apart: expired, not unknown.
+    expect(await store.transition('a2', 'pending', { status: 'approved' }, 100)).toEqual({ ok: false, reason: 'expired' });
+  });
+});
+
+describe('redisSubjectStore', () => {
+  /** Commands Redis ran (scripts' inner commands included) while `fn` ran. */
+  async function commandsDuring(fn: () => Promise<unknown>) {
+    const total = async () => {
+      const info = String(await client.sendCommand(['INFO', 'commandstats']));
+      return [...info.matchAll(/^cmdstat_(\w+):calls=(\d+)/gm)].filter(([, name]) => name !== 'info').reduce((n, m) => n + Number(m[2]), 0);
+    };
+    const before = await total();
+    await fn();
+    return (await total()) - before;
+  }
+
+  it('lists an admin’s or a subject’s requests without reading anyone else’s', async () => {
+    const store = redisSubjectStore({ client, prefix: `scan${n++}:` });
+    for (let i = 0; i < 300; i++) await store.addRequest(request(`other${i}`, 1e12, { kind: i % 2 ? 'consent' : 'approval', actor: { id: `admin${i}`, name: 'A' }, subject: { id: `user${i}`, name: 'U' } }));
+    await store.addRequest(request('mine', 1e12));
+    let mine: AccessRequest[] = [];
+    // SMEMBERS of one index and one HMGET for the request: not one read per request stored.
+    expect(await commandsDuring(async () => (mine = await store.listRequests({ actorId: 'avery', kind: 'approval' }, 0)))).toBeLessThanOrEqual(3);
+    expect(ids(mine)).toEqual(['mine']);
+    expect(await commandsDuring(async () => (mine = await store.listRequests({ subjectId: 'ashley' }, 0)))).toBeLessThanOrEqual(3);
+    expect(ids(mine)).toEqual(['mine']);
   });
 });
