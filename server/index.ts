@@ -8,7 +8,7 @@ export { memoryStore } from './impersonation/store/index.js';
 export { memoryAudit, type MemoryAudit } from './audit/memory.js';
 export { attribution, memorySubjectStore, type Attribution } from './subject/index.js';
 export type { SubjectOptions, SubjectStore, AccessNotice, SubjectPolicyInput, RequestDecision, TransitionResult } from './subject/types.js';
-export { OnBehalfError } from './impersonation/errors.js';
+export { errorHandler, httpError, OnBehalfError, sendError, strictUtf8, wantsPage, type SendErrorOptions } from './http/index.js';
 export {
   passportIdentity,
   sessionKeyIdentity,

@@ -5,7 +5,7 @@ import helmet from 'helmet';
 import type { Store as RateLimitStore } from 'express-rate-limit';
 import { fileAudit, type FileAudit } from 'onbehalf/audit';
 import { redisUnavailableHandler } from 'onbehalf/redis';
-import { onBehalf, type ImpersonationStore, type OnBehalf, type SubjectStore, type UserDirectory } from 'onbehalf';
+import { onBehalf, strictUtf8, type ImpersonationStore, type OnBehalf, type SubjectStore, type UserDirectory } from 'onbehalf';
 import { assets } from './assets.js';
 import { authRoutes, requireSignIn, viewerOf } from './auth.js';
 import type { DemoDeps } from './deps.js';
@@ -123,7 +123,7 @@ export function createDemoApp(options: DemoAppOptions): DemoApp {
   );
   app.use(ob);
   app.use(ob.banner());
-  app.use(express.json({ limit: '16kb' }), express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 }));
+  app.use(express.json({ limit: '16kb', verify: strictUtf8 }), express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 }));
 
   const viewer = (req: Request) => {
     const v = viewerOf(req, state);

@@ -1,5 +1,5 @@
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
-import type { Acting, AuditSink } from 'onbehalf';
+import { errorHandler, OnBehalfError, sendError, type Acting, type AuditSink } from 'onbehalf';
 import { verifyActingTokens, type LiveSessions } from 'onbehalf/tokens';
 
 export interface NotesApiOptions {
@@ -53,10 +53,12 @@ export function createNotesApi(o: NotesApiOptions): { app: Express; notes: Note[
   app.post('/notes', express.json({ limit: '4kb' }), (req, res) => {
     const ctx = acting(req);
     const text = typeof req.body?.text === 'string' ? req.body.text.trim().slice(0, 500) : '';
-    if (!text) return res.status(400).json({ error: { code: 'BAD_REQUEST', message: 'A note needs text.' } });
+    if (!text) return sendError(req, res, new OnBehalfError('BAD_REQUEST', 'A note needs text.'));
     const note: Note = { id: notes.length + 1, text, owner: ctx.userId, writtenBy: String(ctx.actor.id) };
     notes.push(note);
     res.status(201).json(note);
   });
+  // A malformed body is a typed 4xx like every other refusal, not Express's HTML page.
+  app.use(errorHandler((m) => console.warn(`[notes-api] ${m}`)));
   return { app, notes };
 }

@@ -1,7 +1,8 @@
 import { once } from 'node:events';
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import { AUDIT_TYPES, ERROR_STATUS, hasControlCharacters, type AuditEvent, type ErrorCode } from '../../shared/index.js';
+import { AUDIT_TYPES, hasControlCharacters, type AuditEvent, type ErrorCode } from '../../shared/index.js';
+import { OnBehalfError, sendError } from '../http/index.js';
 import type { AuditQuery, AuditSink } from './types.js';
 import { csvHeader, csvRow } from './csv.js';
 import { AuditError } from './errors.js';
@@ -45,18 +46,16 @@ export const auditExportQuerySchema = z
 
 const EXPORT_PAGE = 1000;
 
-function fail(res: Response, code: ErrorCode, message: string) {
-  res.status(ERROR_STATUS[code]).json({ error: { code, message } });
-}
+const fail = (req: Request, res: Response, code: ErrorCode, message: string) => sendError(req, res, new OnBehalfError(code, message));
 
-function badQuery(res: Response, error: z.ZodError) {
+function badQuery(req: Request, res: Response, error: z.ZodError) {
   const issue = error.issues[0];
-  fail(res, 'BAD_REQUEST', `${issue.path.join('.') || 'query'}: ${issue.message}`);
+  fail(req, res, 'BAD_REQUEST', `${issue.path.join('.') || 'query'}: ${issue.message}`);
 }
 
-function sinkFailed(res: Response, e: unknown) {
-  if (e instanceof AuditError) return fail(res, e.code, e.code === 'BAD_REQUEST' ? e.message : 'The audit log is unavailable.');
-  fail(res, 'AUDIT_UNAVAILABLE', 'The audit log is unavailable.');
+function sinkFailed(req: Request, res: Response, e: unknown) {
+  if (e instanceof AuditError) return fail(req, res, e.code, e.code === 'BAD_REQUEST' ? e.message : 'The audit log is unavailable.');
+  fail(req, res, 'AUDIT_UNAVAILABLE', 'The audit log is unavailable.');
 }
 
 /** Every event matching `q`, page by page. */
@@ -82,33 +81,33 @@ export function auditRouter(options: AuditRouterOptions): Router {
     res.set('Cache-Control', 'no-store');
     let allowed = false;
     try { allowed = await options.canRead(req); } catch { /* fail closed */ }
-    if (!allowed) return fail(res, 'NOT_ALLOWED', 'Reading the audit needs the audit:read permission.');
-    if (req.method !== 'GET' && req.method !== 'HEAD') return fail(res, 'METHOD_NOT_ALLOWED', 'The audit is read-only.');
-    if (!sink.query) return fail(res, 'NOT_FOUND', 'This audit sink can not be queried.');
+    if (!allowed) return fail(req, res, 'NOT_ALLOWED', 'Reading the audit needs the audit:read permission.');
+    if (req.method !== 'GET' && req.method !== 'HEAD') return fail(req, res, 'METHOD_NOT_ALLOWED', 'The audit is read-only.');
+    if (!sink.query) return fail(req, res, 'NOT_FOUND', 'This audit sink can not be queried.');
     next();
   });
 
   router.get('/audit', async (req, res) => {
     const q = auditListQuerySchema.safeParse(req.query);
-    if (!q.success) return badQuery(res, q.error);
+    if (!q.success) return badQuery(req, res, q.error);
     try {
       const page = await sink.query!(q.data);
       res.json({ events: page.events, nextCursor: page.nextCursor ?? null });
     } catch (e) {
-      sinkFailed(res, e);
+      sinkFailed(req, res, e);
     }
   });
 
   router.get('/audit/export', async (req, res) => {
     const q = auditExportQuerySchema.safeParse(req.query);
-    if (!q.success) return badQuery(res, q.error);
+    if (!q.success) return badQuery(req, res, q.error);
     const { format, ...filter } = q.data;
     const pages = allEvents(sink, filter);
     let first;
     try {
       first = await pages.next();
     } catch (e) {
-      return sinkFailed(res, e);
+      return sinkFailed(req, res, e);
     }
     res.attachment(`onbehalf-audit.${format}`); // before type(): it sets a type from the extension
     res.type(format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8');
@@ -127,15 +126,15 @@ export function auditRouter(options: AuditRouterOptions): Router {
 
   router.get('/audit/sessions/:id', async (req, res) => {
     const id = text.safeParse(req.params.id);
-    if (!id.success) return badQuery(res, id.error);
+    if (!id.success) return badQuery(req, res, id.error);
     const events: AuditEvent[] = [];
     try {
       for await (const page of allEvents(sink, { sessionId: id.data })) events.push(...page);
     } catch (e) {
-      return sinkFailed(res, e);
+      return sinkFailed(req, res, e);
     }
     const started = events.find((e) => e.type === 'started');
-    if (!started) return fail(res, 'SESSION_NOT_FOUND', 'No audited session has this id.');
+    if (!started) return fail(req, res, 'SESSION_NOT_FOUND', 'No audited session has this id.');
     const ended = events.find((e) => e.type === 'ended');
     const startedAt = Date.parse(started.time);
     res.json({

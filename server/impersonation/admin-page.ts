@@ -2,7 +2,7 @@ import express, { type Request, type Router } from 'express';
 import { BANNER, ELIGIBILITY_MESSAGES, usersQuerySchema, type ReasonRules } from '../../shared/index.js';
 import type { CsrfProtection } from './csrf.js';
 import { targetRefusal } from './eligibility.js';
-import { escapeHtml as e } from './html.js';
+import { escapeHtml as e } from '../http/index.js';
 import type { ResolvedOptions } from './options.js';
 import type { DirectoryUser, UserId } from './types.js';
 

@@ -1,4 +1,4 @@
-import { OnBehalfError } from './errors.js';
+import { OnBehalfError } from '../http/index.js';
 import type { Lifecycle } from './lifecycle.js';
 import type { ActingTokenIssuer } from './types.js';
 

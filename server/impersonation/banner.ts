@@ -1,7 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { BANNER, formatTimeLeft } from '../../shared/index.js';
 import type { CsrfProtection } from './csrf.js';
-import { escapeHtml } from './html.js';
+import { escapeHtml } from '../http/index.js';
 import { injectIntoHtml } from './inject-html.js';
 import type { ResolvedOptions } from './options.js';
 import type { Acting } from './types.js';

@@ -7,7 +7,7 @@ import { rememberActionId } from './action-id.js';
 import { blockedPaths, hostSignInRoutes } from './blocked-paths.js';
 import { requestDeadline } from './deadline.js';
 import { actorRefusal, targetRefusal } from './eligibility.js';
-import { OnBehalfError, respondError } from './errors.js';
+import { OnBehalfError, sendError } from '../http/index.js';
 import { beforeResponse } from './intercept.js';
 import type { Lifecycle } from './lifecycle.js';
 import { expiryCause } from './lifecycle.js';
@@ -69,7 +69,7 @@ export function resolveIdentity(o: ResolvedOptions, life: Lifecycle): RequestHan
     );
   }
 
-  const unavailable = (req: Request, res: Response) => respondError(req, res, 'STORE_UNAVAILABLE', 'Impersonation state is unavailable; try again shortly.');
+  const unavailable = (req: Request, res: Response) => sendError(req, res, new OnBehalfError('STORE_UNAVAILABLE', 'Impersonation state is unavailable; try again shortly.'));
   const once = new Set<string>();
   /** One log line per kind of fault, not one per request (a fault is usually on every request until fixed). */
   const warnOnce = (kind: string, message: string) => {
@@ -79,14 +79,14 @@ export function resolveIdentity(o: ResolvedOptions, life: Lifecycle): RequestHan
   };
   const hostFailed = (req: Request, res: Response, err: unknown) => {
     warnOnce('identity', `${o.identity.name} could not read who is signed in; answering 503 until it can (${err instanceof Error ? err.message : String(err)}).`);
-    respondError(req, res, 'IDENTITY_UNAVAILABLE', 'onbehalf could not read who is signed in; nothing was served. See docs/recipes.md.');
+    sendError(req, res, new OnBehalfError('IDENTITY_UNAVAILABLE', 'onbehalf could not read who is signed in; nothing was served. See docs/recipes.md.'));
   };
   /** A store or directory failure is the store's 503; anything else came from reading the host's sign-in. */
-  const failed = (req: Request, res: Response, err: unknown) => (err instanceof OnBehalfError ? respondError(req, res, err.code, err.message) : hostFailed(req, res, err));
+  const failed = (req: Request, res: Response, err: unknown) => (err instanceof OnBehalfError ? sendError(req, res, err) : hostFailed(req, res, err));
   function noSession(req: Request, res: Response) {
-    if (req.originalUrl === '*') return respondError(req, res, 'BAD_REQUEST', 'Request target "*" is not served here.');
+    if (req.originalUrl === '*') return sendError(req, res, new OnBehalfError('BAD_REQUEST', 'Request target "*" is not served here.'));
     warnOnce('session', setupMessage('NO_SESSION_MIDDLEWARE', 'a request reached onBehalf() without req.session: mount express-session before onBehalf(), on every path.'));
-    respondError(req, res, 'STORE_UNAVAILABLE', 'The session is unavailable; try again shortly.');
+    sendError(req, res, new OnBehalfError('STORE_UNAVAILABLE', 'The session is unavailable; try again shortly.'));
   }
 
   /** Ended here (or already elsewhere: revoked, exited in another tab, swept): serve as the actor, or signed out. */
@@ -117,7 +117,7 @@ export function resolveIdentity(o: ResolvedOptions, life: Lifecycle): RequestHan
     // Exit is never refused, and a new start is its own, audited decision.
     const p = lower(req.path);
     if (p === open.stop || p === open.start) return false;
-    respondError(req, res, 'EXPIRED', 'The work-on-behalf session has ended; nothing was changed. Reload the page.');
+    sendError(req, res, new OnBehalfError('EXPIRED', 'The work-on-behalf session has ended; nothing was changed. Reload the page.'));
     return true;
   }
 
@@ -153,7 +153,7 @@ export function resolveIdentity(o: ResolvedOptions, life: Lifecycle): RequestHan
         beforeResponse(res, () => (host.ended ? Promise.resolve() : life.recordOrKeep(life.event('outcome', req, { ...fields, actionId: action.id, status: res.statusCode }))));
         go();
       },
-      () => respondError(req, res, 'AUDIT_UNAVAILABLE', 'The audit could not be written, so nothing was changed.'),
+      () => sendError(req, res, new OnBehalfError('AUDIT_UNAVAILABLE', 'The audit could not be written, so nothing was changed.')),
     );
   }
 
@@ -172,7 +172,7 @@ export function resolveIdentity(o: ResolvedOptions, life: Lifecycle): RequestHan
 
   function presentFailed(req: Request, res: Response, err: unknown) {
     warnOnce('present', `${o.identity.name} could not present the subject: ${String((err as Error)?.message ?? err)}`);
-    respondError(req, res, 'IDENTITY_UNAVAILABLE', 'onbehalf could not show the subject as the signed-in user; nothing was served. See docs/recipes.md.');
+    sendError(req, res, new OnBehalfError('IDENTITY_UNAVAILABLE', 'onbehalf could not show the subject as the signed-in user; nothing was served. See docs/recipes.md.'));
   }
 
   type HostIdentity = ReturnType<typeof hostIdentity>;
@@ -255,18 +255,18 @@ export function resolveIdentity(o: ResolvedOptions, life: Lifecycle): RequestHan
     // Serve nobody rather than a mix of two identities.
     if (wrong) {
       warnOnce('misconfigured', wrong);
-      return respondError(req, res, 'IDENTITY_UNAVAILABLE', `onbehalf is misconfigured, so nothing was served: ${wrong}`);
+      return sendError(req, res, new OnBehalfError('IDENTITY_UNAVAILABLE', `onbehalf is misconfigured, so nothing was served: ${wrong}`));
     }
     const apply = (d: Decision): void => {
       if (d.cause) return void ended(req, res, next, d).catch(fail);
       const r = d.record!;
       if (blocked(req.path)) {
-        return respondError(req, res, 'BLOCKED_WHILE_ACTING', 'This page is not available while working on behalf of a user.');
+        return sendError(req, res, new OnBehalfError('BLOCKED_WHILE_ACTING', 'This page is not available while working on behalf of a user.'));
       }
       const signingInOrOut = isSafeMethod(req.method) ? undefined : signInRoute(req.method, req.path);
       if (signingInOrOut) return void signInOrOut(req, next, r, signingInOrOut, d.signedIn).catch(fail);
       if (r.readOnly && !isSafeMethod(req.method) && !allowedWhenReadOnly(req.path)) {
-        return respondError(req, res, 'READ_ONLY', 'This session is read-only: changes are refused.');
+        return sendError(req, res, new OnBehalfError('READ_ONLY', 'This session is read-only: changes are refused.'));
       }
       const now = o.now();
       // Reading status is what the extension's banner does on its own every few seconds: it is not

@@ -1,7 +1,6 @@
 import { csrfSync } from 'csrf-sync';
 import type { NextFunction, Request, Response } from 'express';
-import { isForm, respondError } from './errors.js';
-import { escapeHtml } from './html.js';
+import { escapeHtml, isForm, OnBehalfError, sendError } from '../http/index.js';
 import type { ResolvedOptions } from './options.js';
 
 /**
@@ -84,14 +83,14 @@ export function csrfProtection(o: ResolvedOptions) {
     /** A fresh token (after the session id rotated). */
     renew: (req: Request) => sync.generateToken(req, true),
     check(req: Request, res: Response, next: NextFunction) {
-      if (!isSameOrigin(req, o.trustedOrigins)) return respondError(req, res, 'CSRF', 'Cross-origin requests are refused.');
+      if (!isSameOrigin(req, o.trustedOrigins)) return sendError(req, res, new OnBehalfError('CSRF', 'Cross-origin requests are refused.'));
       // A client with no cookie at all is nobody: every post here refuses it anyway, so say why (its status
       // read gave it no token, so as not to store a session per anonymous read). A stale cookie still gets CSRF.
-      if (req.get('cookie') === undefined && !req.onBehalf?.active && req.onBehalf?.userId === undefined) return respondError(req, res, 'NOT_SIGNED_IN', 'Sign in first.');
+      if (req.get('cookie') === undefined && !req.onBehalf?.active && req.onBehalf?.userId === undefined) return sendError(req, res, new OnBehalfError('NOT_SIGNED_IN', 'Sign in first.'));
       if (!sync.isRequestValid(req)) {
         // A form is typically a page left open while the session changed in another tab.
         const message = isForm(req) ? 'This page was out of date, so nothing was changed. Go back, reload it and try again.' : 'Missing or invalid CSRF token.';
-        return respondError(req, res, 'CSRF', message);
+        return sendError(req, res, new OnBehalfError('CSRF', message));
       }
       next();
     },

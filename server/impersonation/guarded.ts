@@ -1,4 +1,4 @@
-import { OnBehalfError } from './errors.js';
+import { OnBehalfError } from '../http/index.js';
 import { isThenable } from './maybe.js';
 import { andThen } from './maybe.js';
 import type { DirectoryUser, UserDirectory } from './types.js';

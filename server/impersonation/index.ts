@@ -11,7 +11,7 @@ import { installRequestContext } from './request-context.js';
 import { subjectSide, type SubjectSide } from '../subject/index.js';
 import { apiRouter } from './routes.js';
 import { idKey } from '../identity/ids.js';
-import { OnBehalfError } from './errors.js';
+import { OnBehalfError } from '../http/index.js';
 import { forgetsOnExit } from './store/index.js';
 import type { IssuedActingToken, OnBehalfEvents, OnBehalfOptions, UserId } from './types.js';
 

@@ -4,7 +4,7 @@ import type { Request } from 'express';
 import type { AuditEvent, EndCause, SessionView } from '../../shared/index.js';
 import type { AuditQuery, AuditSink } from '../audit/types.js';
 import { requestDeadline } from './deadline.js';
-import { OnBehalfError } from './errors.js';
+import { OnBehalfError } from '../http/index.js';
 import type { ResolvedOptions } from './options.js';
 import { pendingAudit } from './pending-audit.js';
 import { forgetsOnExit } from './store/index.js';

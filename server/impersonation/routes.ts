@@ -18,7 +18,7 @@ import { idKey, numericAlternative } from '../identity/ids.js';
 import type { CsrfProtection } from './csrf.js';
 import { actorRefusal, targetRefusal } from './eligibility.js';
 import { charged, requestDeadline } from './deadline.js';
-import { isForm, OnBehalfError, refererPath, respondError, wantsPage } from './errors.js';
+import { errorHandler, isForm, OnBehalfError, refererPath, sendError, strictUtf8, wantsPage } from '../http/index.js';
 import { expiryCause, type Lifecycle } from './lifecycle.js';
 import type { ResolvedOptions } from './options.js';
 import { authData, enterActing, leaveActing, signInEnds } from './session.js';
@@ -37,12 +37,6 @@ const person = (u: DirectoryUser) => ({ id: u.id, name: u.name, ...(u.email && {
 function done(req: Request, res: Response, redirect: string, body: Record<string, unknown>) {
   if (wantsPage(req)) return res.redirect(303, redirect);
   res.json({ ...body, redirect });
-}
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-/** body-parser would read invalid UTF-8 as U+FFFD and store it: refuse the body instead (400). */
-function strictUtf8(_req: unknown, _res: unknown, buf: Buffer) {
-  utf8.decode(buf);
 }
 
 /** The HTTP API under basePath: status, users, start, stop, and the session admin API. */
@@ -176,7 +170,7 @@ export function apiRouter(o: ResolvedOptions, life: Lifecycle, csrf: CsrfProtect
     legacyHeaders: false,
     ...(o.rateLimit.store && { store: o.rateLimit.store }),
     keyGenerator: (req) => (req.onBehalf?.userId !== undefined ? `user:${req.onBehalf.userId}` : ipKeyGenerator(req.ip ?? '')),
-    handler: (req, res) => respondError(req, res, 'RATE_LIMITED', 'Too many attempts to start; wait a minute.'),
+    handler: (req, res) => sendError(req, res, new OnBehalfError('RATE_LIMITED', 'Too many attempts to start; wait a minute.')),
   });
 
   // The check's wait for a shared store counts against the start request's deadline.
@@ -344,26 +338,10 @@ export function apiRouter(o: ResolvedOptions, life: Lifecycle, csrf: CsrfProtect
   for (const path of ['/start', '/stop', '/sessions/:id/revoke', ...(o.tokens ? ['/token'] : [])]) {
     router.all(path, (req, res) => {
       res.set('Allow', 'POST');
-      respondError(req, res, 'METHOD_NOT_ALLOWED', 'Use POST.');
+      sendError(req, res, new OnBehalfError('METHOD_NOT_ALLOWED', 'Use POST.'));
     });
   }
-  router.use((req, res) => respondError(req, res, 'NOT_FOUND', 'No such onbehalf endpoint.'));
-  router.use(apiErrorHandler(o));
+  router.use((req, res) => sendError(req, res, new OnBehalfError('NOT_FOUND', 'No such onbehalf endpoint.')));
+  router.use(errorHandler(o.warn));
   return router;
-}
-
-/** Every failure becomes the JSON error body: typed codes as they are, the rest without details. */
-export function apiErrorHandler(o: ResolvedOptions) {
-  return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const e = err as { type?: string; status?: number; message?: string };
-    if (err instanceof OnBehalfError) return respondError(req, res, err.code, err.message, err.details);
-    if (e?.type === 'entity.verify.failed') return respondError(req, res, 'BAD_REQUEST', 'The request body is not valid UTF-8.');
-    if (e?.type === 'entity.parse.failed') return respondError(req, res, 'BAD_REQUEST', 'The request body is not valid JSON.');
-    if (e?.type === 'entity.too.large') return respondError(req, res, 'PAYLOAD_TOO_LARGE', 'The request body is too large.');
-    if (e?.type === 'parameters.too.many') return respondError(req, res, 'PAYLOAD_TOO_LARGE', 'Too many form fields.');
-    if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') return respondError(req, res, 'UNSUPPORTED_MEDIA_TYPE', 'Unsupported encoding.');
-    if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) return respondError(req, res, 'BAD_REQUEST', 'Bad request.');
-    o.warn(`unexpected error: ${e?.message ?? String(err)}`);
-    respondError(req, res, 'INTERNAL', 'Something went wrong; nothing was changed.');
-  };
 }

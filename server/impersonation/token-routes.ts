@@ -1,7 +1,7 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { ACCESS_TOKEN_TYPE, TOKEN_EXCHANGE_GRANT, tokenRequestSchema, type TokenResponse } from '../../shared/index.js';
 import type { CsrfProtection } from './csrf.js';
-import { OnBehalfError, sendError } from './errors.js';
+import { OnBehalfError, sendError } from '../http/index.js';
 import type { ActingTokenIssuer } from './types.js';
 
 /** How long verifiers may cache the key set: short enough that a rotation is seen within minutes. */
@@ -10,7 +10,7 @@ const JWKS_MAX_AGE_S = 300;
 /**
  * `POST /token`: an RFC 8693 token exchange for the acting session this request belongs to (the
  * session is the subject token, the actor comes from the server-side record). `GET /jwks.json`:
- * the public keys verifiers fetch. Errors are always JSON, form posts included: the caller is a script.
+ * the public keys verifiers fetch. Errors are always JSON, form posts included: RFC 8693 (§2.2.2) says so, the caller is a script.
  */
 export function tokenRoutes(tokens: ActingTokenIssuer, csrf: CsrfProtection, now: () => number): Router {
   const router = express.Router();
@@ -22,8 +22,7 @@ export function tokenRoutes(tokens: ActingTokenIssuer, csrf: CsrfProtection, now
 
   router.post('/token', csrf.check, (req: Request, res: Response) => {
     void exchange(req, res).catch((err: unknown) => {
-      if (err instanceof OnBehalfError) return sendError(res, err.code, err.message);
-      sendError(res, 'INTERNAL', 'No token was issued.');
+      sendError(req, res, err instanceof OnBehalfError ? err : new OnBehalfError('INTERNAL', 'No token was issued.'), { as: 'json' });
     });
   });
 

@@ -1,5 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { ERROR_STATUS, type ErrorBody, type ErrorCode } from '../../shared/errors.js';
+import type { ErrorCode } from '../../shared/errors.js';
+import { OnBehalfError, sendError } from '../http/index.js';
 import type { OkrModel } from './model.js';
 import { OkrError, type Action, type OkrErrorCode, type TargetOf } from './types.js';
 
@@ -27,10 +28,6 @@ const MODEL_ERRORS: Record<OkrErrorCode, ErrorCode> = {
   INVALID_DATA: 'BAD_REQUEST',
 };
 
-function send(res: Response, code: ErrorCode, message: string, rule?: string) {
-  const body: ErrorBody = { error: rule === undefined ? { code, message } : { code, message, rule } };
-  res.status(ERROR_STATUS[code]).json(body);
-}
 
 /** The user whose permissions apply: the subject while acting, else the signed-in user. */
 async function effectiveUser(req: Request, options: GuardOptions): Promise<string | undefined> {
@@ -43,7 +40,7 @@ async function effectiveUser(req: Request, options: GuardOptions): Promise<strin
 /**
  * Express middleware allowing the request only when `model.can(user, action, target(req))`.
  * Denied → 403 `{ error: { code: 'FORBIDDEN', message, rule } }` with the deciding rule from
- * `explain()`; not signed in → 401 `NOT_SIGNED_IN`; unknown user / OKR / team / org → 404;
+ * `explain()` (a page instead for a browser that wants one, as every onbehalf error); not signed in → 401 `NOT_SIGNED_IN`; unknown user / OKR / team / org → 404;
  * a target the model can't read → 400. Never evaluates the actor's own rights while acting.
  *
  * ```ts
@@ -59,13 +56,13 @@ export function requirePermission<A extends Action>(
   return async (req: Request, res: Response, next: NextFunction) => {
     try {
       const userId = await effectiveUser(req, options);
-      if (userId === undefined) return send(res, 'NOT_SIGNED_IN', 'Sign in first.');
+      if (userId === undefined) return sendError(req, res, new OnBehalfError('NOT_SIGNED_IN', 'Sign in first.'));
       const t = await target(req);
       if (model.can(userId, action, t)) return next();
       const { decidedBy } = model.explain(userId, action, t);
-      return send(res, 'FORBIDDEN', `You may not ${action} this.`, decidedBy);
+      return sendError(req, res, new OnBehalfError('FORBIDDEN', `You may not ${action} this.`, { rule: decidedBy }));
     } catch (err) {
-      if (err instanceof OkrError) return send(res, MODEL_ERRORS[err.code], err.message);
+      if (err instanceof OkrError) return sendError(req, res, new OnBehalfError(MODEL_ERRORS[err.code], err.message));
       return next(err);
     }
   };

@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler } from 'express';
-import { respondError } from '../impersonation/errors.js';
+import { OnBehalfError, sendError } from '../http/index.js';
 import { isRedisUnavailable } from './errors.js';
 
 /**
@@ -15,6 +15,6 @@ export function redisUnavailableHandler(): ErrorRequestHandler {
     // finished the answer it held back; one still open can only be cut off.
     if (res.headersSent) return res.writableEnded ? undefined : next(err);
     res.set('Retry-After', '1');
-    respondError(req, res, 'STORE_UNAVAILABLE', 'The service is briefly unavailable; try again shortly.');
+    sendError(req, res, new OnBehalfError('STORE_UNAVAILABLE', 'The service is briefly unavailable; try again shortly.'));
   };
 }

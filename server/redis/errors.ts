@@ -10,7 +10,7 @@ import {
   SocketTimeoutError,
   TimeoutError,
 } from 'redis';
-import { OnBehalfError } from '../impersonation/errors.js';
+import { OnBehalfError } from '../http/index.js';
 
 /**
  * Redis could not answer: not connected, reconnecting, timed out, loading after a restart.

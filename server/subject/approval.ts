@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
 import type { AccessRequest, AuditEvent } from '../../shared/index.js';
-import { OnBehalfError } from '../impersonation/errors.js';
+import { OnBehalfError } from '../http/index.js';
 import type { Lifecycle } from '../impersonation/lifecycle.js';
 import type { ResolvedOptions } from '../impersonation/options.js';
 import type { DirectoryUser } from '../impersonation/types.js';

@@ -1,5 +1,5 @@
 import type { AccessEntry, AuditEvent, EndCause, SessionView } from '../../shared/index.js';
-import { OnBehalfError } from '../impersonation/errors.js';
+import { OnBehalfError } from '../http/index.js';
 import type { Lifecycle } from '../impersonation/lifecycle.js';
 import type { ResolvedOptions } from '../impersonation/options.js';
 import type { ImpersonationRecord } from '../impersonation/types.js';

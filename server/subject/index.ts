@@ -1,7 +1,7 @@
 import type { Request, RequestHandler, Router } from 'express';
 import type { AccessEntry, AccessRequest, ApprovalState, AuditEvent, Grant } from '../../shared/index.js';
 import type { CsrfProtection } from '../impersonation/csrf.js';
-import { OnBehalfError } from '../impersonation/errors.js';
+import { OnBehalfError } from '../http/index.js';
 import type { Lifecycle } from '../impersonation/lifecycle.js';
 import type { ResolvedOptions } from '../impersonation/options.js';
 import type { DirectoryUser } from '../impersonation/types.js';

@@ -1,7 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { NOTICE, type AccessEntry } from '../../shared/index.js';
 import type { CsrfProtection } from '../impersonation/csrf.js';
-import { escapeHtml } from '../impersonation/html.js';
+import { escapeHtml } from '../http/index.js';
 import { injectIntoHtml } from '../impersonation/inject-html.js';
 import type { ResolvedOptions } from '../impersonation/options.js';
 import type { AccessHistory } from './history.js';

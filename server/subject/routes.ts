@@ -3,7 +3,7 @@ import type * as z from 'zod/mini';
 import { type AccessEntry, type AccessRequest, type Grant, consentApprovalSchema, consentRequestSchema, ELIGIBILITY_MESSAGES, grantRequestSchema, type IneligibleCode } from '../../shared/index.js';
 import type { CsrfProtection } from '../impersonation/csrf.js';
 import { actorRefusal, targetRefusal } from '../impersonation/eligibility.js';
-import { isForm, OnBehalfError, refererPath, sendError } from '../impersonation/errors.js';
+import { OnBehalfError, refererPath, sendError, wantsPage } from '../http/index.js';
 import type { ResolvedOptions } from '../impersonation/options.js';
 import type { DirectoryUser } from '../impersonation/types.js';
 import type { Approval } from './approval.js';
@@ -19,9 +19,9 @@ export interface SubjectParts {
   approvals(): Promise<AccessRequest[]>;
 }
 
-/** A success: JSON for API clients, back to the page for a no-JS form post. */
+/** A success: back to the page for a browser that wants one (a no-JS form post), JSON for API clients. */
 function reply(req: Request, res: Response, body: Record<string, unknown>) {
-  if (isForm(req)) return res.redirect(303, refererPath(req) ?? '/');
+  if (wantsPage(req)) return res.redirect(303, refererPath(req) ?? '/');
   res.json(body);
 }
 
@@ -165,9 +165,9 @@ export function subjectRouter(o: ResolvedOptions, s: ResolvedSubjectOptions, csr
   const posts = ['/me/notices/:id/dismiss', '/me/grants', '/me/grants/:id/revoke', '/consent-requests'];
   for (const verdict of ['approve', 'decline']) posts.push(`/me/requests/:id/${verdict}`, `/approvals/:id/${verdict}`);
   for (const path of posts) {
-    router.all(path, (_req, res) => {
+    router.all(path, (req, res) => {
       res.set('Allow', 'POST');
-      sendError(res, 'METHOD_NOT_ALLOWED', 'Use POST.');
+      sendError(req, res, new OnBehalfError('METHOD_NOT_ALLOWED', 'Use POST.'));
     });
   }
   return router;

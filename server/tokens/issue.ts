@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
 import { SignJWT } from 'jose';
 import { ACTING_TOKEN_TYP, optionError } from '../../shared/index.js';
-import { OnBehalfError } from '../impersonation/errors.js';
+import { OnBehalfError } from '../http/index.js';
 import type { Acting, ActClaim, ActingTokenIssuer } from '../impersonation/types.js';
 import { actClaim, actingClaims, actorChainProblem } from './claims.js';
 import { tokenKeys, type TokenKeyConfig } from './keys.js';

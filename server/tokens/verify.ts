@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
-import { ACTING_TOKEN_TYP, optionError, type AuditEvent, type ErrorCode } from '../../shared/index.js';
-import { sendError } from '../impersonation/errors.js';
+import { ACTING_TOKEN_TYP, optionError, type AuditEvent } from '../../shared/index.js';
+import { OnBehalfError, sendError } from '../http/index.js';
 import { beforeResponse } from '../impersonation/intercept.js';
 import { andThen, isThenable, type Maybe } from '../impersonation/maybe.js';
 import { pendingAudit } from '../impersonation/pending-audit.js';
@@ -61,21 +61,14 @@ export const MAX_TOKEN_LENGTH = 4096;
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const BEARER = /^bearer +([^\s]+) *$/i;
 
-class Refusal {
-  constructor(
-    readonly code: ErrorCode,
-    readonly message: string,
-  ) {}
-}
-
 /** What each jose failure tells the caller (never its internals). */
-function refusalOf(err: unknown, remoteKeys: boolean): Refusal {
-  if (err instanceof errors.JWTExpired) return new Refusal('TOKEN_EXPIRED', 'The token has expired: get a new one.');
-  if (err instanceof errors.JWKSTimeout || err instanceof errors.JWKSInvalid) return new Refusal('KEYS_UNAVAILABLE', "The issuer's keys could not be read; try again shortly.");
-  if (err instanceof errors.JWKSNoMatchingKey) return new Refusal('INVALID_TOKEN', 'The token was signed with an unknown key.');
-  if (err instanceof errors.JOSEError) return new Refusal('INVALID_TOKEN', 'The token is not valid.');
+function refusalOf(err: unknown, remoteKeys: boolean): OnBehalfError {
+  if (err instanceof errors.JWTExpired) return new OnBehalfError('TOKEN_EXPIRED', 'The token has expired: get a new one.');
+  if (err instanceof errors.JWKSTimeout || err instanceof errors.JWKSInvalid) return new OnBehalfError('KEYS_UNAVAILABLE', "The issuer's keys could not be read; try again shortly.");
+  if (err instanceof errors.JWKSNoMatchingKey) return new OnBehalfError('INVALID_TOKEN', 'The token was signed with an unknown key.');
+  if (err instanceof errors.JOSEError) return new OnBehalfError('INVALID_TOKEN', 'The token is not valid.');
   // Not jose's own verdict: with a remote key set, the fetch itself failed.
-  return remoteKeys ? new Refusal('KEYS_UNAVAILABLE', "The issuer's keys could not be read; try again shortly.") : new Refusal('INVALID_TOKEN', 'The token is not valid.');
+  return remoteKeys ? new OnBehalfError('KEYS_UNAVAILABLE', "The issuer's keys could not be read; try again shortly.") : new OnBehalfError('INVALID_TOKEN', 'The token is not valid.');
 }
 
 /**
@@ -132,27 +125,27 @@ export function verifyActingTokens(options: VerifyActingTokensOptions): RequestH
     }
     // A single `aud` string only: a token meant for several services is not one of ours.
     const acting = typeof (payload as { aud?: unknown }).aud === 'string' ? actingFromClaims(payload) : undefined;
-    if (!acting) throw new Refusal('INVALID_TOKEN', 'The token does not describe a work-on-behalf session.');
+    if (!acting) throw new OnBehalfError('INVALID_TOKEN', 'The token does not describe a work-on-behalf session.');
     keep(token, acting);
     return acting;
   }
 
   /** Whether the token's session is still live on the host: ended (exit, revoke, expiry) means refused. */
-  function live(acting: Readonly<Acting>): Maybe<Refusal | null> {
+  function live(acting: Readonly<Acting>): Maybe<OnBehalfError | null> {
     if (!sessions) return null;
     return andThen(sessions.get(acting.sessionId), (r) =>
       r && String(r.subjectId) === acting.userId && String(r.actorId) === String(acting.actor.id) && now() < r.expiresAt
         ? null
-        : new Refusal('TOKEN_REVOKED', 'The work-on-behalf session of this token has ended.'),
+        : new OnBehalfError('TOKEN_REVOKED', 'The work-on-behalf session of this token has ended.'),
     );
   }
 
-  function refuse(res: Response, r: Refusal) {
+  function refuse(req: Request, res: Response, r: OnBehalfError) {
     if (r.code === 'INVALID_TOKEN' || r.code === 'TOKEN_EXPIRED' || r.code === 'TOKEN_REVOKED') {
       res.set('WWW-Authenticate', `Bearer error="invalid_token"`);
     }
     res.set('Cache-Control', 'no-store');
-    sendError(res, r.code, r.message);
+    sendError(req, res, r);
   }
 
   const pending = pendingAudit((e) => audit.write(e), warn);
@@ -161,7 +154,7 @@ export function verifyActingTokens(options: VerifyActingTokensOptions): RequestH
 
   function serve(req: Request, res: Response, next: NextFunction, acting: Readonly<Acting>) {
     const write = !SAFE_METHODS.has(req.method);
-    if (write && acting.readOnly) return sendError(res, 'READ_ONLY', 'This session is read-only: changes are refused.');
+    if (write && acting.readOnly) return sendError(req, res, new OnBehalfError('READ_ONLY', 'This session is read-only: changes are refused.'));
     Object.defineProperty(req, 'onBehalf', { value: acting, enumerable: true, writable: false, configurable: false });
     if (!write) return next();
     // Like the app's acting writes: the action is on the record before the handler runs, its outcome before the answer leaves.
@@ -185,7 +178,7 @@ export function verifyActingTokens(options: VerifyActingTokensOptions): RequestH
         });
         next();
       },
-      () => sendError(res, 'AUDIT_UNAVAILABLE', 'The audit could not be written, so nothing was changed.'),
+      () => sendError(req, res, new OnBehalfError('AUDIT_UNAVAILABLE', 'The audit could not be written, so nothing was changed.')),
     );
   }
 
@@ -193,20 +186,20 @@ export function verifyActingTokens(options: VerifyActingTokensOptions): RequestH
     return { id: randomUUID(), time: new Date(now()).toISOString(), type, ip: req.ip, userAgent: req.get('user-agent')?.slice(0, 512), ...fields };
   }
 
-  const storeDown = new Refusal('STORE_UNAVAILABLE', 'Session state is unavailable; try again shortly.');
+  const storeDown = new OnBehalfError('STORE_UNAVAILABLE', 'Session state is unavailable; try again shortly.');
   /** After the token checked out: the session, then the handler. Synchronous when the store answers synchronously. */
   function checked(req: Request, res: Response, next: NextFunction, acting: Readonly<Acting>) {
     if (now() >= acting.token!.expiresAt + clockTolerance * 1000) {
-      return refuse(res, new Refusal('TOKEN_EXPIRED', 'The token has expired: get a new one.'));
+      return refuse(req, res, new OnBehalfError('TOKEN_EXPIRED', 'The token has expired: get a new one.'));
     }
-    let state: Maybe<Refusal | null>;
+    let state: Maybe<OnBehalfError | null>;
     try {
       state = live(acting);
     } catch {
-      return refuse(res, storeDown);
+      return refuse(req, res, storeDown);
     }
-    const then = (r: Refusal | null) => (r ? refuse(res, r) : serve(req, res, next, acting));
-    if (isThenable(state)) return void state.then(then, () => refuse(res, storeDown));
+    const then = (r: OnBehalfError | null) => (r ? refuse(req, res, r) : serve(req, res, next, acting));
+    if (isThenable(state)) return void state.then(then, () => refuse(req, res, storeDown));
     then(state);
   }
 
@@ -214,16 +207,16 @@ export function verifyActingTokens(options: VerifyActingTokensOptions): RequestH
     const header = req.headers.authorization;
     if (header === undefined) {
       if (optional) return next();
-      return refuse(res, new Refusal('INVALID_TOKEN', 'An acting token is required (Authorization: Bearer).'));
+      return refuse(req, res, new OnBehalfError('INVALID_TOKEN', 'An acting token is required (Authorization: Bearer).'));
     }
-    if (header.length > MAX_TOKEN_LENGTH + 16) return refuse(res, new Refusal('INVALID_TOKEN', 'The token is too large.'));
+    if (header.length > MAX_TOKEN_LENGTH + 16) return refuse(req, res, new OnBehalfError('INVALID_TOKEN', 'The token is too large.'));
     const token = BEARER.exec(header)?.[1];
-    if (!token) return refuse(res, new Refusal('INVALID_TOKEN', 'Authorization must be "Bearer <token>".'));
+    if (!token) return refuse(req, res, new OnBehalfError('INVALID_TOKEN', 'Authorization must be "Bearer <token>".'));
     const known = remembered.get(token);
     if (known) return checked(req, res, next, known);
     verify(token).then(
       (acting) => checked(req, res, next, acting),
-      (err: unknown) => refuse(res, err instanceof Refusal ? err : new Refusal('INVALID_TOKEN', 'The token is not valid.')),
+      (err: unknown) => refuse(req, res, err instanceof OnBehalfError ? err : new OnBehalfError('INVALID_TOKEN', 'The token is not valid.')),
     );
   };
 }

@@ -1,13 +1,14 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import { reasonSchema, ticketSchema } from 'onbehalf/client';
+import { wantsPage } from 'onbehalf';
 import { requireCsrf } from '../auth.js';
 import { bodyOf } from '../forms.js';
 import { html, type Html } from '../html.js';
 import { initials } from '../activity.js';
 import { formatTime } from '../format.js';
 import { page, type Viewer } from '../layout.js';
-import { DemoError, sendFailure, wantsJson } from '../respond.js';
+import { DemoError } from '../respond.js';
 import type { DemoDeps } from '../deps.js';
 import type { DemoUser } from '../seed.js';
 
@@ -145,12 +146,12 @@ export function adminUsersPages(deps: DemoDeps): Router {
     const v = viewer(req);
     if (!parsed.success) {
       const error = parsed.error.issues[0].message;
-      if (wantsJson(req)) return sendFailure(req, res, { code: parsed.error.issues[0].path[0] === 'ticket' ? 'INVALID_TICKET' : 'INVALID_REASON', message: error }, v);
+      if (!wantsPage(req)) throw new DemoError(parsed.error.issues[0].path[0] === 'ticket' ? 'INVALID_TICKET' : 'INVALID_REASON', error);
       const values = { reason: typeof raw.reason === 'string' ? raw.reason : '', ticket: typeof raw.ticket === 'string' ? raw.ticket : '', readOnly: Boolean(raw.readOnly), error };
       return res.status(400).type('html').send(page({ title: `Work on behalf of ${u.name}`, viewer: v, active: 'users', body: requestForm(v, u, values), scripts }));
     }
     const request: WorkRequest = { reason: parsed.data.reason, ticket: parsed.data.ticket || undefined, readOnly: parsed.data.readOnly !== undefined };
-    if (wantsJson(req)) return res.json({ confirm: { userId: u.id, ...request } });
+    if (!wantsPage(req)) return res.json({ confirm: { userId: u.id, ...request } });
     res.type('html').send(page({ title: `Confirm: work on behalf of ${u.name}`, viewer: v, active: 'users', body: confirmStep(v, u, request), scripts }));
   });
   router.all('/admin/users/:id/work-on-behalf', () => {

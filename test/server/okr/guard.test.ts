@@ -133,6 +133,13 @@ describe.each([
     expect(error(await olivia.call('GET', '/okrs/o-private'), 403, 'FORBIDDEN').rule).toBe('PRIVATE_NOT_LISTED');
   });
 
+  it('a browser asking for a page gets the refusal as a page, not raw JSON (one error writer)', async () => {
+    const r = await fetch(`${base}/okrs/o-sales`, { headers: { accept: 'text/html' } });
+    expect(r.status).toBe(401);
+    expect(r.headers.get('content-type')).toMatch(/html/);
+    expect(await r.text()).toContain('NOT_SIGNED_IN');
+  });
+
   it('unknown ids → 404, a malformed target → 400, never 500', async () => {
     const tina = client(base);
     await tina.signIn('tina');
