@@ -21,7 +21,7 @@ import { createClient } from 'redis';
 // The built library, as a host runs it.
 import { memoryStore, onBehalf, type DirectoryUser, type ImpersonationStore } from '../../dist/server/index.js';
 import { fileAudit } from '../../dist/server/audit/index.js';
-import { memoryDirectory, okrModel } from '../../dist/server/okr/index.js';
+import { memoryDirectory, okrModel, privateObjectivesRule } from '../../dist/server/okr/index.js';
 import { generateDataset } from '../../dist/server/okr/dataset.js';
 import { redisSessionStore, redisStore } from '../../dist/server/redis/index.js';
 import { baselineColumn, VARIANTS, type StoreColumn, type Variant } from './variants.js';
@@ -95,7 +95,7 @@ async function hostApp(variant: Variant, store: StoreColumn): Promise<ServerTarg
         currentUser: (req) => (req.session as unknown as { userId?: string }).userId,
         audit: fileAudit({ dir: mkdtempSync(join(tmpdir(), 'onbehalf-bench-audit-')), warn: () => undefined }),
         store: impersonations,
-        okr,
+        canBeImpersonated: privateObjectivesRule(okr),
         rateLimit: { limit: 1_000_000 },
         warn: () => undefined,
       }),

@@ -6,6 +6,7 @@ import type { Store as RateLimitStore } from 'express-rate-limit';
 import { fileAudit, type FileAudit } from 'onbehalf/audit';
 import { redisUnavailableHandler } from 'onbehalf/redis';
 import { onBehalf, strictUtf8, type ImpersonationStore, type OnBehalf, type SubjectStore, type UserDirectory } from 'onbehalf';
+import { privateObjectivesRule } from 'onbehalf/okr';
 import { assets } from './assets.js';
 import { authRoutes, requireSignIn, viewerOf } from './auth.js';
 import type { DemoDeps } from './deps.js';
@@ -82,8 +83,8 @@ export function createDemoApp(options: DemoAppOptions): DemoApp {
     audit,
     store: options.impersonationStore,
     ...(options.rateLimitStore && { rateLimit: { store: options.rateLimitStore } }),
-    // W4 from the OKR model (P10). An id the model doesn't know is refused (fail closed).
-    hasPrivateObjectives: (id) => (state.user(String(id)) ? state.model.hasPrivateObjectives(String(id)) : true),
+    // W4 from the OKR model (P10), through the generic target-rule hook. An id the model doesn't know is refused (fail closed).
+    canBeImpersonated: privateObjectivesRule(state.model),
     reason: DEMO_REASON_RULES,
     // The subject's side: notices and history on (the default); consent for users who ask for it,
     // four-eyes for the protected ones (flags in the seed).

@@ -4,7 +4,7 @@ import { signedInId } from '../identity/ids.js';
 import { andThen } from './maybe.js';
 import type { IdentityAdapter } from '../identity/types.js';
 import { memoryStore } from './store/index.js';
-import type { ImpersonationStore, OnBehalfOptions } from './types.js';
+import type { ImpersonationStore, OnBehalfOptions, TargetRule } from './types.js';
 
 const MINUTE = 60_000;
 
@@ -20,9 +20,11 @@ export const DEFAULT_SIGN_OUT_PATHS = ['/logout', '/log-out', '/signout', '/sign
 
 /** Options with every default filled in. */
 export type ResolvedOptions = Required<
-  Omit<OnBehalfOptions, 'canImpersonate' | 'canBeImpersonated' | 'hasPrivateObjectives' | 'stepUp' | 'on' | 'reason' | 'rateLimit' | 'okr' | 'subject' | 'identity' | 'currentUser' | 'tokens'>
+  Omit<OnBehalfOptions, 'canImpersonate' | 'canBeImpersonated' | 'stepUp' | 'on' | 'reason' | 'rateLimit' | 'subject' | 'identity' | 'currentUser' | 'tokens'>
 > &
-  Pick<OnBehalfOptions, 'canImpersonate' | 'canBeImpersonated' | 'hasPrivateObjectives' | 'stepUp' | 'on' | 'subject' | 'tokens'> & {
+  Pick<OnBehalfOptions, 'canImpersonate' | 'stepUp' | 'on' | 'subject' | 'tokens'> & {
+    /** The `canBeImpersonated` rules, as a list. */
+    canBeImpersonated: TargetRule[];
     reason: ReasonRules;
     /** The `identity` option, or `currentUser` as a read-only adapter. */
     identity: IdentityAdapter;
@@ -65,7 +67,7 @@ export function resolveOptions(options: OnBehalfOptions): ResolvedOptions {
   return {
     ...options,
     store: options.store ?? memoryStore(),
-    hasPrivateObjectives: options.hasPrivateObjectives ?? (options.okr && ((id) => options.okr!.hasPrivateObjectives(String(id)))),
+    canBeImpersonated: [options.canBeImpersonated ?? []].flat(),
     permission: options.permission ?? 'impersonate',
     auditPermission: options.auditPermission ?? 'audit:read',
     reason,

@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import type {} from 'express-session';
-import type { AuditEvent, EndCause, Person, ReasonRules, SessionView } from '../../shared/index.js';
+import type { AuditEvent, EndCause, IneligibleCode, Person, ReasonRules, SessionView } from '../../shared/index.js';
 import type { AuditSink } from '../audit/types.js';
 import type { Deadline } from './deadline.js';
 
@@ -185,6 +185,16 @@ export interface EligibilityInput {
   req: Request;
 }
 
+/** The refusal codes a target rule may answer with (their messages are in shared/errors.ts). */
+export type TargetRefusalCode = Extract<IneligibleCode, `TARGET_${string}`>;
+
+/**
+ * A host's (or a domain model's) rule on who may be worked on behalf of: `true` allows, `false`
+ * refuses with `TARGET_REFUSED`, a code refuses with that code (e.g. the OKR model's
+ * `privateObjectivesRule` answers `TARGET_PRIVATE_OBJECTIVES`).
+ */
+export type TargetRule = (input: EligibilityInput) => MaybePromise<boolean | TargetRefusalCode>;
+
 /** Events for the host (e.g. to notify the subject). Listeners must not throw. */
 export interface OnBehalfEvents {
   started: (session: SessionView) => void;
@@ -224,20 +234,12 @@ export interface OnBehalfOptions {
    */
   canImpersonate?: (actor: DirectoryUser, req: Request) => MaybePromise<boolean>;
   /**
-   * Extra target rule, on top of W3–W5. Return false to refuse with `TARGET_REFUSED`.
-   * Re-checked on every request while acting. Default: none.
+   * Target rules on top of W3 and W5, in order: each returns `true` to allow, `false` to refuse
+   * with `TARGET_REFUSED`, or a `TARGET_*` code to refuse with it. Domain rules plug in here, e.g.
+   * W4 from the OKR model: `canBeImpersonated: [privateObjectivesRule(okr), myRule]`
+   * (`onbehalf/okr`). Re-checked on every request while acting. Default: none.
    */
-  canBeImpersonated?: (input: EligibilityInput) => MaybePromise<boolean>;
-  /**
-   * The OKR permission model (`okrModel(...)`), when the host uses it: W4 then defaults to its
-   * `hasPrivateObjectives`.
-   */
-  okr?: {
-    /** Whether a user has private objectives (W4). */
-    hasPrivateObjectives(userId: string): boolean;
-  };
-  /** W4: whether a user has private objectives. Default: `okr.hasPrivateObjectives`, else none has. */
-  hasPrivateObjectives?: (userId: UserId) => MaybePromise<boolean>;
+  canBeImpersonated?: TargetRule | TargetRule[];
   /** Optional re-authentication before start (password, TOTP). false → 401 `STEP_UP_REQUIRED`. */
   stepUp?: (req: Request) => MaybePromise<boolean>;
   /** Reason rules (W6). Default `{ minLength: 10, maxLength: 500, requireTicket: false }`. */

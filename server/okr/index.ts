@@ -9,3 +9,4 @@ export type { Can } from './can.js';
 export type { Explain } from './explain.js';
 export * from './types.js';
 export { requirePermission, type GuardOptions } from './guard.js';
+export { privateObjectivesRule } from './impersonation-rule.js';

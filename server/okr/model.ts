@@ -14,7 +14,7 @@ export interface OkrModel {
   explain: Explain;
   /**
    * W4: whether the user is named (owner, delegate, check-in owner, listed) on any private OKR.
-   * Wire it as `onBehalf({ hasPrivateObjectives: model.hasPrivateObjectives })`.
+   * Wire it as `onBehalf({ canBeImpersonated: privateObjectivesRule(model) })`.
    */
   hasPrivateObjectives(userId: string): boolean;
   /**

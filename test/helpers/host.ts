@@ -77,7 +77,8 @@ export async function startHost(
     },
     currentUser: (req) => (req.session as any).userId,
     audit,
-    hasPrivateObjectives: (id) => id === 'priya',
+    // W4 as a domain model would plug it in (the OKR model's rule is tested in test/server/okr).
+    canBeImpersonated: ({ target }) => (target.id === 'priya' ? 'TARGET_PRIVATE_OBJECTIVES' : true),
     warn: (m) => warnings.push(m),
     sweepIntervalMs: 0,
     ...options,

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { memoryAudit, onBehalf } from '../../../server/index.js';
+import { privateObjectivesRule } from '../../../server/okr/index.js';
 import { startHost, type TestHost } from '../../helpers/host.js';
 
 let host: TestHost | undefined;
@@ -62,11 +63,19 @@ describe('options and start-up validations', () => {
   });
 });
 
-describe('wiring the OKR model', () => {
-  it('defaults W4 (private objectives) to the OKR model when one is passed', async () => {
-    host = await startHost({ hasPrivateObjectives: undefined, okr: { hasPrivateObjectives: (id) => id === 'bob' } });
+describe('target rules (canBeImpersonated): the hook domain rules plug into', () => {
+  it('runs the rules in order; the first refusal decides with its own code, false is TARGET_REFUSED, an unknown answer refuses', async () => {
+    host = await startHost({
+      canBeImpersonated: [
+        privateObjectivesRule({ hasPrivateObjectives: (id) => id === 'bob' }),
+        ({ target }) => target.id !== 'ashley',
+        async ({ target }) => (target.id === 'priya' ? ('NOPE' as never) : true),
+      ],
+    });
     const avery = await host.signIn('avery');
     expect((await avery.start('bob')).json.error.code).toBe('TARGET_PRIVATE_OBJECTIVES');
-    expect((await avery.start('priya')).status).toBe(200);
+    expect((await avery.start('ashley')).json.error.code).toBe('TARGET_REFUSED');
+    expect((await avery.start('priya')).json.error.code).toBe('TARGET_REFUSED');
+    expect(host.audit.events.map((e) => [e.type, e.code])).toEqual([['denied', 'TARGET_PRIVATE_OBJECTIVES'], ['denied', 'TARGET_REFUSED'], ['denied', 'TARGET_REFUSED']]);
   });
 });
