@@ -6,7 +6,7 @@ import type { Lifecycle } from '../impersonation/lifecycle.js';
 import type { ResolvedOptions } from '../impersonation/options.js';
 import type { DirectoryUser } from '../impersonation/types.js';
 import type { ResolvedSubjectOptions } from './options.js';
-import { decide, person, transitionError } from './requests.js';
+import { auditRequest, decide, person, transitionError } from './requests.js';
 
 /** Four-eyes: a start on a protected target needs a second admin's approval (docs/subject.md). */
 export function approval(o: ResolvedOptions, s: ResolvedSubjectOptions, life: Lifecycle) {
@@ -45,7 +45,7 @@ export function approval(o: ResolvedOptions, s: ResolvedSubjectOptions, life: Li
         id: randomUUID(), kind: 'approval', actor: person(actor), subject: person(target), reason, ...(ticket && { ticket }),
         createdAt: now, expiresAt: now + s.approvalWindowMs, status: 'pending',
       };
-      await life.record(life.event('access-requested', req, { actor: r.actor, subject: r.subject, reason, ticket, requestId: r.id }));
+      await auditRequest(life, req, r);
       await s.store.addRequest(r);
       throw new OnBehalfError('APPROVAL_REQUIRED', `Working on behalf of ${target.name} needs a second admin’s approval: a request was sent.`, details(r));
     },

@@ -6,7 +6,7 @@ import type { Lifecycle } from '../impersonation/lifecycle.js';
 import type { ResolvedOptions } from '../impersonation/options.js';
 import type { DirectoryUser } from '../impersonation/types.js';
 import type { ResolvedSubjectOptions } from './options.js';
-import { decide, person } from './requests.js';
+import { auditRequest, decide, person } from './requests.js';
 
 const HOUR = 3_600_000;
 const covers = (g: Grant, actorId: string) => !g.to || g.to.id === actorId;
@@ -81,7 +81,7 @@ export function consent(o: ResolvedOptions, s: ResolvedSubjectOptions, life: Lif
         id: randomUUID(), kind: 'consent', actor: person(actor), subject: person(target), reason, ...(ticket && { ticket }),
         createdAt: now, expiresAt: now + s.consentRequestTtlMs, status: 'pending',
       };
-      await life.record(life.event('access-requested', req, { actor: r.actor, subject: r.subject, reason, ticket, requestId: r.id }));
+      await auditRequest(life, req, r);
       await s.store.addRequest(r);
       return r;
     },

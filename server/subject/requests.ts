@@ -9,6 +9,15 @@ import type { TransitionResult } from './types.js';
 
 export const person = (u: DirectoryUser): Person => ({ id: u.id, name: u.name, ...(u.email && { email: u.email }) });
 
+/** Write a request's `access-requested` record before the request exists: refused, there is none (503). */
+export async function auditRequest(life: Lifecycle, req: Request, r: AccessRequest): Promise<void> {
+  try {
+    await life.record(life.event('access-requested', req, { actor: r.actor, subject: r.subject, reason: r.reason, ticket: r.ticket, requestId: r.id }));
+  } catch {
+    throw new OnBehalfError('AUDIT_UNAVAILABLE', 'The audit could not be written, so no request was sent.');
+  }
+}
+
 /** The typed error for a request that could not change state. */
 export function transitionError(reason: Extract<TransitionResult, { ok: false }>['reason']): OnBehalfError {
   if (reason === 'expired') return new OnBehalfError('REQUEST_EXPIRED', 'This request has expired; ask again.');

@@ -101,6 +101,25 @@ describe('four-eyes approval (off by default)', () => {
     expect(await approvalOf('ashley')).toBe('required');
   });
 
+  it('the requester can’t approve their own request from a second session either; an audit that refuses the request leaves none', async () => {
+    let fail = false;
+    const { memoryAudit } = await import('../../../server/index.js');
+    const inner = memoryAudit();
+    await fourEyes({ audit: { write: (e) => (fail && e.type === 'access-requested' ? Promise.reject(new Error('disk')) : inner.write(e)), query: inner.query } });
+    host.users.get('avery')!.permissions!.push('impersonate:approve');
+    const laptop = await host.signIn('avery');
+    fail = true;
+    const refused = await laptop.start('ashley');
+    expect([refused.status, refused.json.error.code]).toEqual([503, 'AUDIT_UNAVAILABLE']);
+    expect(await host.ob.approvals()).toEqual([]);
+    fail = false;
+    const id = (await laptop.start('ashley')).json.error.request.id;
+    const phone = await host.signIn('avery');
+    const own = await phone.post(`/onbehalf/approvals/${id}/approve`);
+    expect([own.status, own.json.error.code]).toEqual([403, 'SELF_APPROVAL']);
+    expect((await host.ob.approvals()).map((r) => r.status)).toEqual(['pending']);
+  });
+
   it('racing approvals: exactly one wins', async () => {
     await fourEyes();
     const avery = await host.signIn('avery');

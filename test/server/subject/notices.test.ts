@@ -102,14 +102,17 @@ describe('the subject is told', () => {
     expect(told[0].entry).toMatchObject({ actor: { id: 'avery' }, cause: 'exit', actions: [expect.objectContaining({ path: '/notes' })] });
     fail = true;
     await visit();
-    expect(host.warnings.some((w) => w.includes('notify hook failed') && w.includes('smtp down'))).toBe(true);
+    expect(host.warnings.filter((w) => w.includes('notify hook failed'))).toEqual([expect.stringContaining('smtp down')]);
     const ashley = await host.signIn('ashley');
     expect((await ashley.get('/onbehalf/me/access')).json.sessions).toHaveLength(2);
   });
 
   it('with notices off, shows nothing unprompted but keeps the history', async () => {
-    host = await startHost({ banner: true, subject: { notices: false } });
+    const told: AccessNotice[] = [];
+    host = await startHost({ banner: true, subject: { notices: false, notify: (n) => void told.push(n) } });
     await visit();
+    // The host's own channel is still told.
+    expect(told.map((n) => n.entry.actor.id)).toEqual(['avery']);
     const ashley = await host.signIn('ashley');
     expect((await ashley.request('GET', '/', { headers: { accept: 'text/html' } })).text).not.toContain('data-onbehalf-notice');
     const [entry] = (await ashley.get('/onbehalf/me/access')).json.sessions;
