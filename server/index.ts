@@ -6,8 +6,8 @@
 export { onBehalf, type OnBehalf } from './impersonation/index.js';
 export { memoryStore } from './impersonation/store/index.js';
 export { memoryAudit, type MemoryAudit } from './audit/memory.js';
-export { attribution, memorySubjectStore, type Attribution } from './subject/index.js';
-export type { SubjectOptions, SubjectStore, AccessNotice, SubjectPolicyInput, RequestDecision, TransitionResult } from './subject/types.js';
+export { attribution, memorySubjectStore, type Attribution } from './impersonation/subject/index.js';
+export type { SubjectOptions, SubjectStore, AccessNotice, SubjectPolicyInput, RequestDecision, TransitionResult } from './impersonation/subject/types.js';
 export { errorHandler, httpError, OnBehalfError, sendError, strictUtf8, wantsPage, type SendErrorOptions } from './http/index.js';
 export {
   passportIdentity,

@@ -1,7 +1,6 @@
 import type { Request } from 'express';
 import { optionError } from '../../shared/index.js';
-import type { UserId } from '../impersonation/types.js';
-import type { IdentityAdapter } from './types.js';
+import type { IdentityAdapter, UserId } from './types.js';
 
 /**
  * The `currentUser` option as an adapter: onbehalf reads who is signed in and presents nothing,

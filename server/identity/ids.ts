@@ -1,4 +1,4 @@
-import type { UserId } from '../impersonation/types.js';
+import type { UserId } from './types.js';
 
 /** The one key an id is compared and indexed by: 42 and "42" are the same user. */
 export const idKey = (id: UserId | null | undefined): string | undefined => (id === null || id === undefined ? undefined : String(id));

@@ -1,7 +1,6 @@
 import { optionError } from '../../shared/index.js';
 import type { Request } from 'express';
-import type { DirectoryUser, UserId } from '../impersonation/types.js';
-import type { IdentityAdapter } from './types.js';
+import type { DirectoryUser, IdentityAdapter, UserId } from './types.js';
 
 type Done<T> = (err: unknown, value?: T) => void;
 /** The part of a passport `Authenticator` this adapter uses (passport ≥ 0.6). */

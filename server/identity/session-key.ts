@@ -1,8 +1,7 @@
 import { optionError } from '../../shared/index.js';
 import type { Request } from 'express';
-import type { DirectoryUser, UserId } from '../impersonation/types.js';
+import type { DirectoryUser, IdentityAdapter, UserId } from './types.js';
 import { presentSessionValue } from './session-view.js';
-import type { IdentityAdapter } from './types.js';
 
 /** Options of {@link sessionKeyIdentity}. */
 export interface SessionKeyIdentityOptions {

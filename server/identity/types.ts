@@ -1,7 +1,25 @@
 import type { Request } from 'express';
-import type { DirectoryUser, UserId } from '../impersonation/types.js';
 
 type MaybePromise<T> = T | Promise<T>;
+
+/** A user id as the host has it: a string or a number (SQL integer keys), kept as it is end to end. */
+export type UserId = string | number;
+
+/** A user as the host's directory describes them. */
+export interface DirectoryUser {
+  id: UserId;
+  name: string;
+  email?: string;
+  /** Inactive (deactivated, suspended) users can't be worked on behalf of (W3) and can't act. */
+  active: boolean;
+  /** Permission names, e.g. `['impersonate', 'audit:read']`. */
+  permissions?: string[];
+  /**
+   * Privilege rank: higher is more powerful (e.g. member 0, team owner 10, org owner 20,
+   * tenant administrator 100). Targets of equal or higher rank than the actor are refused (W5).
+   */
+  privilege?: number;
+}
 
 /** How the host's own sign-in changed while acting: ends the impersonation first (audited with it). */
 export type HostIdentityWrite = 'relogin' | 'logout';

@@ -8,7 +8,7 @@ import { guarded, guardedDirectory } from './guarded.js';
 import { lifecycle, expiryCause } from './lifecycle.js';
 import { identityHint, resolveOptions, startupWarnings } from './options.js';
 import { installRequestContext } from './request-context.js';
-import { subjectSide, type SubjectSide } from '../subject/index.js';
+import { subjectSide, type SubjectSide } from './subject/index.js';
 import { apiRouter } from './routes.js';
 import { idKey } from '../identity/ids.js';
 import { OnBehalfError } from '../http/index.js';

@@ -24,7 +24,7 @@ import type { ResolvedOptions } from './options.js';
 import { authData, enterActing, leaveActing, signInEnds } from './session.js';
 import { tokenRoutes } from './token-routes.js';
 import type { DirectoryUser, ImpersonationRecord, UserId } from './types.js';
-import type { SubjectSide } from '../subject/index.js';
+import type { SubjectSide } from './subject/index.js';
 
 /** A start this soon after another of the same actor is taken as racing it, not as replacing an abandoned one. */
 const RACING_START_MS = 2_000;

@@ -3,30 +3,14 @@ import type {} from 'express-session';
 import type { AuditEvent, EndCause, IneligibleCode, Person, ReasonRules, SessionView } from '../../shared/index.js';
 import type { AuditSink } from '../audit/types.js';
 import type { Deadline } from './deadline.js';
+import type { DirectoryUser, UserId } from '../identity/types.js';
 
 export type { AuditPage, AuditQuery, AuditSink } from '../audit/types.js';
 export type { Deadline } from './deadline.js';
 
 type MaybePromise<T> = T | Promise<T>;
 
-/** A user id as the host has it: a string or a number (SQL integer keys), kept as it is end to end. */
-export type UserId = string | number;
-
-/** A user as the host's directory describes them. */
-export interface DirectoryUser {
-  id: UserId;
-  name: string;
-  email?: string;
-  /** Inactive (deactivated, suspended) users can't be worked on behalf of (W3) and can't act. */
-  active: boolean;
-  /** Permission names, e.g. `['impersonate', 'audit:read']`. */
-  permissions?: string[];
-  /**
-   * Privilege rank: higher is more powerful (e.g. member 0, team owner 10, org owner 20,
-   * tenant administrator 100). Targets of equal or higher rank than the actor are refused (W5).
-   */
-  privilege?: number;
-}
+export type { DirectoryUser, UserId } from '../identity/types.js';
 
 /** The host's user directory: where onbehalf looks users up. Both methods may be async. */
 export interface UserDirectory {
@@ -309,7 +293,7 @@ export interface OnBehalfOptions {
    * The subject's side (docs/subject.md): notices and access history (on by default), consent
    * grants and four-eyes approval (off by default), and where their state lives.
    */
-  subject?: import('../subject/types.js').SubjectOptions;
+  subject?: import('./subject/types.js').SubjectOptions;
   /** Host event listeners. */
   on?: Partial<OnBehalfEvents>;
   /** Where start-up warnings go. Default `console.warn`. */

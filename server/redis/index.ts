@@ -7,7 +7,7 @@ export { redisStore, type RedisStoreOptions } from './store.js';
 export { redisSessionStore, type RedisSessionStoreOptions } from './session-store.js';
 export { redisRateLimitStore, type RedisRateLimitOptions } from './rate-limit.js';
 export { redisStreamAudit, type RedisStreamAuditOptions } from './stream-audit.js';
-export { redisSubjectStore, type RedisSubjectStoreOptions } from '../subject/store/redis.js';
+export { redisSubjectStore, type RedisSubjectStoreOptions } from './subject-store.js';
 export { redisUnavailableHandler } from './error-handler.js';
 export { isRedisUnavailable, RedisUnavailableError } from './errors.js';
 export type { RedisCommandClient } from './commands.js';

@@ -1,10 +1,10 @@
 import type { Request, RequestHandler, Router } from 'express';
-import type { AccessEntry, AccessRequest, ApprovalState, AuditEvent, Grant } from '../../shared/index.js';
-import type { CsrfProtection } from '../impersonation/csrf.js';
-import { OnBehalfError } from '../http/index.js';
-import type { Lifecycle } from '../impersonation/lifecycle.js';
-import type { ResolvedOptions } from '../impersonation/options.js';
-import type { DirectoryUser } from '../impersonation/types.js';
+import type { AccessEntry, AccessRequest, ApprovalState, AuditEvent, Grant } from '../../../shared/index.js';
+import type { CsrfProtection } from '../csrf.js';
+import { OnBehalfError } from '../../http/index.js';
+import type { Lifecycle } from '../lifecycle.js';
+import type { ResolvedOptions } from '../options.js';
+import type { DirectoryUser } from '../types.js';
 import { approval } from './approval.js';
 import { consent } from './consent.js';
 import { accessHistory } from './history.js';

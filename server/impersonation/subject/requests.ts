@@ -1,9 +1,9 @@
 import type { Request } from 'express';
-import type { AccessRequest, Person } from '../../shared/index.js';
-import { OnBehalfError } from '../http/index.js';
-import type { Lifecycle } from '../impersonation/lifecycle.js';
-import type { ResolvedOptions } from '../impersonation/options.js';
-import type { DirectoryUser } from '../impersonation/types.js';
+import type { AccessRequest, Person } from '../../../shared/index.js';
+import { OnBehalfError } from '../../http/index.js';
+import type { Lifecycle } from '../lifecycle.js';
+import type { ResolvedOptions } from '../options.js';
+import type { DirectoryUser } from '../types.js';
 import type { ResolvedSubjectOptions } from './options.js';
 import type { TransitionResult } from './types.js';
 

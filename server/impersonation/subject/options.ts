@@ -1,6 +1,6 @@
-import { isSafeLocalPath, optionError } from '../../shared/index.js';
-import { guarded } from '../impersonation/guarded.js';
-import type { ResolvedOptions } from '../impersonation/options.js';
+import { isSafeLocalPath, optionError } from '../../../shared/index.js';
+import { guarded } from '../guarded.js';
+import type { ResolvedOptions } from '../options.js';
 import { memorySubjectStore } from './store/index.js';
 import type { SubjectOptions, SubjectPolicyInput } from './types.js';
 

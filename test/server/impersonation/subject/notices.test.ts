@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { memorySubjectStore, type AccessNotice } from '../../../server/index.js';
-import { startHost, type TestHost } from '../../helpers/host.js';
+import { memorySubjectStore, type AccessNotice } from '../../../../server/index.js';
+import { startHost, type TestHost } from '../../../helpers/host.js';
 
 let host: TestHost;
 afterEach(async () => host?.close());

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
-import type { AccessRequest, AuditEvent, Grant, Person } from '../../shared/index.js';
-import { OnBehalfError } from '../http/index.js';
-import type { Lifecycle } from '../impersonation/lifecycle.js';
-import type { ResolvedOptions } from '../impersonation/options.js';
-import type { DirectoryUser } from '../impersonation/types.js';
+import type { AccessRequest, AuditEvent, Grant, Person } from '../../../shared/index.js';
+import { OnBehalfError } from '../../http/index.js';
+import type { Lifecycle } from '../lifecycle.js';
+import type { ResolvedOptions } from '../options.js';
+import type { DirectoryUser } from '../types.js';
 import type { ResolvedSubjectOptions } from './options.js';
 import { auditRequest, decide, person } from './requests.js';
 

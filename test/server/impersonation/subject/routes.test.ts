@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startHost, type TestHost } from '../../helpers/host.js';
+import { startHost, type TestHost } from '../../../helpers/host.js';
 
 let host: TestHost;
 afterEach(async () => host?.close());

@@ -1,11 +1,11 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type * as z from 'zod/mini';
-import { type AccessEntry, type AccessRequest, type Grant, consentApprovalSchema, consentRequestSchema, ELIGIBILITY_MESSAGES, grantRequestSchema, type IneligibleCode } from '../../shared/index.js';
-import type { CsrfProtection } from '../impersonation/csrf.js';
-import { actorRefusal, targetRefusal } from '../impersonation/eligibility.js';
-import { OnBehalfError, refererPath, sendError, wantsPage } from '../http/index.js';
-import type { ResolvedOptions } from '../impersonation/options.js';
-import type { DirectoryUser } from '../impersonation/types.js';
+import { type AccessEntry, type AccessRequest, type Grant, consentApprovalSchema, consentRequestSchema, ELIGIBILITY_MESSAGES, grantRequestSchema, type IneligibleCode } from '../../../shared/index.js';
+import type { CsrfProtection } from '../csrf.js';
+import { actorRefusal, targetRefusal } from '../eligibility.js';
+import { OnBehalfError, refererPath, sendError, wantsPage } from '../../http/index.js';
+import type { ResolvedOptions } from '../options.js';
+import type { DirectoryUser } from '../types.js';
 import type { Approval } from './approval.js';
 import type { Consent } from './consent.js';
 import type { AccessHistory } from './history.js';

@@ -1,8 +1,8 @@
-import type { AccessEntry, AuditEvent, EndCause, SessionView } from '../../shared/index.js';
-import { OnBehalfError } from '../http/index.js';
-import type { Lifecycle } from '../impersonation/lifecycle.js';
-import type { ResolvedOptions } from '../impersonation/options.js';
-import type { ImpersonationRecord } from '../impersonation/types.js';
+import type { AccessEntry, AuditEvent, EndCause, SessionView } from '../../../shared/index.js';
+import { OnBehalfError } from '../../http/index.js';
+import type { Lifecycle } from '../lifecycle.js';
+import type { ResolvedOptions } from '../options.js';
+import type { ImpersonationRecord } from '../types.js';
 import type { ResolvedSubjectOptions } from './options.js';
 
 /** At most this many audit events are read for one session's entry (its writes). */

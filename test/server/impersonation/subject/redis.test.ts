@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { RedisClientType } from 'redis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { AccessNotice, SubjectOptions } from '../../../server/index.js';
-import { redisStreamAudit, redisSubjectStore } from '../../../server/redis/index.js';
-import { startRedis, type RedisProcess } from '../../helpers/redis.js';
-import { Browser, redisClient, startScaleHost, type ScaleHost } from '../scale/redis-host.js';
+import type { AccessNotice, SubjectOptions } from '../../../../server/index.js';
+import { redisStreamAudit, redisSubjectStore } from '../../../../server/redis/index.js';
+import { startRedis, type RedisProcess } from '../../../helpers/redis.js';
+import { Browser, redisClient, startScaleHost, type ScaleHost } from '../../scale/redis-host.js';
 
 let redis: RedisProcess;
 let open: ScaleHost[] = [];

@@ -1,6 +1,6 @@
 import type { Request } from 'express';
-import type { AccessEntry, AccessRequest, Grant } from '../../shared/index.js';
-import type { DirectoryUser } from '../impersonation/types.js';
+import type { AccessEntry, AccessRequest, Grant } from '../../../shared/index.js';
+import type { DirectoryUser } from '../types.js';
 
 type MaybePromise<T> = T | Promise<T>;
 

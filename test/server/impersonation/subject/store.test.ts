@@ -1,9 +1,9 @@
 import type { RedisClientType } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { memorySubjectStore, type AccessEntry, type AccessRequest, type SubjectStore } from '../../../server/index.js';
-import { redisSubjectStore } from '../../../server/redis/index.js';
-import { startRedis, type RedisProcess } from '../../helpers/redis.js';
-import { redisClient } from '../scale/redis-host.js';
+import { memorySubjectStore, type AccessEntry, type AccessRequest, type SubjectStore } from '../../../../server/index.js';
+import { redisSubjectStore } from '../../../../server/redis/index.js';
+import { startRedis, type RedisProcess } from '../../../helpers/redis.js';
+import { redisClient } from '../../scale/redis-host.js';
 
 let redis: RedisProcess;
 let client: RedisClientType;

@@ -1,4 +1,4 @@
-import type { AccessEntry, AccessRequest, Grant } from '../../../shared/index.js';
+import type { AccessEntry, AccessRequest, Grant } from '../../../../shared/index.js';
 import type { SubjectStore } from '../types.js';
 
 const live = (r: AccessRequest, now: number) => (r.status === 'pending' || r.status === 'approved') && r.expiresAt > now;

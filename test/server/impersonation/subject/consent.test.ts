@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { clock } from '../../helpers/clock.js';
-import { startHost, type TestHost } from '../../helpers/host.js';
+import { clock } from '../../../helpers/clock.js';
+import { startHost, type TestHost } from '../../../helpers/host.js';
 
 let host: TestHost;
 afterEach(async () => host?.close());
@@ -155,7 +155,7 @@ describe('consent (off by default)', () => {
 
   it('refuses the grant when the audit can’t take it', async () => {
     let fail = false;
-    const { memoryAudit } = await import('../../../server/index.js');
+    const { memoryAudit } = await import('../../../../server/index.js');
     const inner = memoryAudit();
     host = await startHost({ subject: { consent: true }, audit: { write: (e) => (fail && e.type === 'consent-granted' ? Promise.reject(new Error('disk')) : inner.write(e)), query: inner.query } });
     const ashley = await host.signIn('ashley');

@@ -1,7 +1,7 @@
-import { optionError, type AccessEntry, type AccessRequest, type Grant } from '../../../shared/index.js';
-import { commandSender, luaScript, timeoutOf, type RedisTimeoutOptions } from '../../redis/commands.js';
-import { asCommandClient, type RedisClient } from '../../redis/cluster.js';
-import type { SubjectStore, TransitionResult } from '../types.js';
+import { optionError, type AccessEntry, type AccessRequest, type Grant } from '../../shared/index.js';
+import { commandSender, luaScript, timeoutOf, type RedisTimeoutOptions } from './commands.js';
+import { asCommandClient, type RedisClient } from './cluster.js';
+import type { SubjectStore, TransitionResult } from '../impersonation/subject/types.js';
 
 /** Options of `redisSubjectStore()`. */
 export interface RedisSubjectStoreOptions extends RedisTimeoutOptions {
