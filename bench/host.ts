@@ -26,6 +26,8 @@ export interface HostRow {
   vsHostMax: number;
   /** CPU per request relative to the host app, the same way. */
   cpuVsHost: number;
+  /** Session store writes per request (median): 0 when express-session only reads the session. */
+  sessionWritesPerReq: number;
   errors: number;
 }
 
@@ -59,9 +61,22 @@ export const cpu = (child: ChildProcess) =>
     child.send({ type: 'cpu' });
   });
 
-/** Load one variant with autocannon; its throughput and the server process's CPU µs per request. */
+/** How many times the variant's session store has been written to so far, over IPC. */
+const sessionWrites = (child: ChildProcess, port: number) =>
+  new Promise<number>((resolve) => {
+    const on = (m: { type: string; writes: number }) => {
+      if (m.type !== 'session-writes') return;
+      child.off('message', on);
+      resolve(m.writes);
+    };
+    child.on('message', on);
+    child.send({ type: 'session-writes', port });
+  });
+
+/** Load one variant with autocannon; its throughput, the server process's CPU µs and the session store's writes per request. */
 export async function load(child: ChildProcess, t: ServerTarget, seconds: number) {
   const write = t.variant === 'acting write (fsync)';
+  const writesBefore = t.port && t.store !== '-' ? await sessionWrites(child, t.port) : 0;
   const before = await cpu(child);
   const r = await autocannon({
     url: `http://127.0.0.1:${t.port}/api/okr`,
@@ -72,8 +87,14 @@ export async function load(child: ChildProcess, t: ServerTarget, seconds: number
     duration: seconds,
   });
   const after = await cpu(child);
+  const writes = t.store !== '-' ? (await sessionWrites(child, t.port)) - writesBefore : 0;
   const requests = r.requests.total;
-  return { rps: r.requests.average, cpuUsPerReq: requests ? (after - before) / requests : 0, errors: r.errors + r.non2xx };
+  return {
+    rps: r.requests.average,
+    cpuUsPerReq: requests ? (after - before) / requests : 0,
+    sessionWritesPerReq: requests ? writes / requests : 0,
+    errors: r.errors + r.non2xx,
+  };
 }
 
 export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -115,6 +136,7 @@ export async function runHostBench({ quick = false, redisUrl }: { quick?: boolea
         vsHostMin: Math.min(...vs),
         vsHostMax: Math.max(...vs),
         cpuVsHost: median(xs.map((x, i) => x.cpuUsPerReq / host[i].cpuUsPerReq)),
+        sessionWritesPerReq: median(xs.map((x) => x.sessionWritesPerReq)),
         errors: xs.reduce((n, x) => n + x.errors, 0),
       };
     });

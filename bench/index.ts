@@ -57,6 +57,7 @@ try {
       'throughput vs host': pct(r.vsHost),
       'vs host spread': `${pct(r.vsHostMin)}–${pct(r.vsHostMax)}`,
       'CPU vs host': pct(r.cpuVsHost),
+      'session writes/req': r.sessionWritesPerReq.toFixed(2),
       errors: r.errors,
     })),
   );

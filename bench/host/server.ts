@@ -19,12 +19,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from 'redis';
 // The built library, as a host runs it.
-import { memoryStore, onBehalf, type DirectoryUser, type ImpersonationStore } from '../../dist/server/index.js';
+import { Passport } from 'passport';
+import { memoryStore, onBehalf, passportIdentity, sessionKeyIdentity, type DirectoryUser, type ImpersonationStore } from '../../dist/server/index.js';
 import { fileAudit } from '../../dist/server/audit/index.js';
 import { memoryDirectory, okrModel, privateObjectivesRule } from '../../dist/server/okr/index.js';
 import { generateDataset } from '../../dist/server/okr/dataset.js';
 import { redisSessionStore, redisStore } from '../../dist/server/redis/index.js';
-import { baselineColumn, VARIANTS, type StoreColumn, type Variant } from './variants.js';
+import { baselineColumn, IDENTITY_VARIANTS, signInOf, VARIANTS, type StoreColumn, type Variant } from './variants.js';
 
 
 export interface ServerTarget {
@@ -39,12 +40,25 @@ const send = (m: unknown) => process.send!(m);
 
 // Exit cleanly on SIGTERM so `--cpu-prof` can write its profile.
 process.on('SIGTERM', () => process.exit(0));
-process.on('message', (m: { type: string }) => {
+/** Session store writes (`set`) so far, per port: whether a variant makes express-session save on every request. */
+const sessionWrites = new Map<number, number>();
+process.on('message', (m: { type: string; port?: number }) => {
   if (m.type === 'cpu') {
     const u = process.cpuUsage();
     send({ type: 'cpu', micros: u.user + u.system });
   }
+  if (m.type === 'session-writes') send({ type: 'session-writes', writes: sessionWrites.get(m.port!) ?? 0 });
 });
+
+/** The session store, counting its writes into `count`. */
+function counted(store: session.Store, count: () => void): session.Store {
+  const set = store.set.bind(store);
+  store.set = (sid, sess, cb) => {
+    count();
+    set(sid, sess, cb);
+  };
+  return store;
+}
 
 /** One client per host app, as one instance of it would have. */
 async function redisClient() {
@@ -72,6 +86,9 @@ async function hostApp(variant: Variant, store: StoreColumn): Promise<ServerTarg
   people.set(admin.id, admin);
   const client = store === 'memory' ? undefined : await redisClient();
   const app = express();
+  const server = createServer(app);
+  const port = await listen(server);
+  const signIn = signInOf(variant);
   app.use(helmet());
   app.use(
     session({
@@ -79,12 +96,22 @@ async function hostApp(variant: Variant, store: StoreColumn): Promise<ServerTarg
       resave: false,
       saveUninitialized: false,
       cookie: { httpOnly: true, sameSite: 'lax' },
-      store: client && redisSessionStore({ client, prefix: `bench:sess:${variant}:${store}:` }),
+      store: counted(client ? redisSessionStore({ client, prefix: `bench:sess:${variant}:${store}:` }) : new session.MemoryStore(), () =>
+        sessionWrites.set(port, (sessionWrites.get(port) ?? 0) + 1),
+      ),
     }),
   );
+  const passport = new Passport();
+  if (signIn === 'passport') {
+    passport.serializeUser((user, done) => done(null, (user as { id: string }).id));
+    passport.deserializeUser((id: string, done) => done(null, people.get(id) ?? false));
+    app.use(passport.session());
+  }
   // Every variant serves the same user (the subject), signed in directly or worked on behalf of.
   app.post('/login', (req, res) => {
-    (req.session as unknown as { userId: string }).userId = variant.startsWith('acting') ? admin.id : String(subject.id);
+    const id = variant.startsWith('acting') ? admin.id : String(subject.id);
+    if (signIn === 'passport') (req.session as unknown as { passport: { user: string } }).passport = { user: id };
+    else (req.session as unknown as { userId: string }).userId = id;
     res.json({ ok: true });
   });
   if (variant !== 'host') {
@@ -92,7 +119,9 @@ async function hostApp(variant: Variant, store: StoreColumn): Promise<ServerTarg
     app.use(
       onBehalf({
         users: { get: (id) => people.get(String(id)), search: () => [] },
-        currentUser: (req) => (req.session as unknown as { userId?: string }).userId,
+        ...(signIn === 'currentUser'
+          ? { currentUser: (req: express.Request) => (req.session as unknown as { userId?: string }).userId }
+          : { identity: signIn === 'passport' ? passportIdentity(passport) : sessionKeyIdentity('userId') }),
         audit: fileAudit({ dir: mkdtempSync(join(tmpdir(), 'onbehalf-bench-audit-')), warn: () => undefined }),
         store: impersonations,
         canBeImpersonated: privateObjectivesRule(okr),
@@ -101,13 +130,18 @@ async function hostApp(variant: Variant, store: StoreColumn): Promise<ServerTarg
       }),
     );
   }
-  const who = (req: express.Request) => req.onBehalf?.userId ?? (req.session as unknown as { userId?: string }).userId;
+  // The host's own read of who is signed in: the recipes make it the subject while acting.
+  const who = (req: express.Request): string | undefined =>
+    signIn === 'passport'
+      ? (req as unknown as { user?: { id: string } }).user?.id
+      : signIn === 'sessionKey'
+        ? (req.session as unknown as { userId?: string }).userId
+        : (req.onBehalf?.userId ?? (req.session as unknown as { userId?: string }).userId);
   app.get('/api/okr', (req, res) => {
     const userId = who(req);
     res.json({ ok: Boolean(userId && okr.can(userId, 'view', someOkr.id)) });
   });
   app.post('/api/okr', (req, res) => res.json({ ok: Boolean(who(req)) }));
-  const port = await listen(createServer(app));
 
   // Sign in (and start acting) the way a browser would, then hand the cookie to the load generator.
   let cookie = '';
@@ -141,6 +175,7 @@ async function main() {
     // A column with another column's baseline has no host app of its own.
     for (const variant of VARIANTS.slice(baselineColumn(store) === store ? 1 : 2)) targets.push(await hostApp(variant, store));
   }
+  for (const variant of IDENTITY_VARIANTS) targets.push(await hostApp(variant, 'memory'));
   send({ type: 'ready', targets });
 }
 
