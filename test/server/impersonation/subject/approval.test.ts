@@ -103,7 +103,7 @@ describe('four-eyes approval (off by default)', () => {
 
   it('the requester can’t approve their own request from a second session either; an audit that refuses the request leaves none', async () => {
     let fail = false;
-    const { memoryAudit } = await import('../../../server/index.js');
+    const { memoryAudit } = await import('../../../../server/index.js');
     const inner = memoryAudit();
     await fourEyes({ audit: { write: (e) => (fail && e.type === 'access-requested' ? Promise.reject(new Error('disk')) : inner.write(e)), query: inner.query } });
     host.users.get('avery')!.permissions!.push('impersonate:approve');
