@@ -139,7 +139,10 @@ export function pgAudit(options: PgAuditOptions): PgAudit {
       await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [t.lines]);
       const exists = (await c.query('SELECT to_regclass($1) AS t', [t.head])).rows[0].t !== null;
       if (!exists && options.createSchema === false) throw new Error(`${t.head} does not exist: run the migration (chainSchemaSql) first`);
-      if (!exists) await c.query(chainSchemaSql(options.table));
+      // A chain made by an earlier build lacks the flushes table; the DDL is idempotent.
+      const current = exists && (await c.query('SELECT to_regclass($1) AS t', [t.flushes])).rows[0].t !== null;
+      if (!current && options.createSchema === false) throw new Error(`${t.flushes} does not exist: run the migration (chainSchemaSql) again`);
+      if (!current) await c.query(chainSchemaSql(options.table));
       if ((await c.query(`SELECT 1 FROM ${t.head}`)).rowCount) return;
       const created = new Date(now()).toISOString();
       const header = encodeLine(0, GENESIS, { header: { format: FORMAT, v: FORMAT_VERSION, file: 1, created } });

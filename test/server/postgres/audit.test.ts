@@ -27,6 +27,16 @@ describe('pgAudit', () => {
     }
   });
 
+  it('writes to a chain made before the flushes table existed: the sink adds it', async () => {
+    const table = newTable();
+    await open.sink({ connectionString: db.url, table }).write(event());
+    db.psql(`DROP TABLE ${table}_flushes`);
+    const e = event();
+    await open.sink({ connectionString: db.url, table }).write(e);
+    expect(db.psql(`SELECT count(*) FROM ${table} WHERE event_id = '${e.id}'`).trim()).toBe('1');
+    expect(await verify(table)).toMatchObject({ ok: true, events: 2 });
+  });
+
   it('chains the events of four instances into one chain that verifies, each event once', async () => {
     const table = newTable();
     const sinks = Array.from({ length: 4 }, () => open.sink({ connectionString: db.url, table }));
