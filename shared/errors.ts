@@ -202,8 +202,8 @@ export const ERROR_STATUS = {
    */
   APPROVAL_MISMATCH: 409,
   /**
-   * The request was decided already (approving twice, or a racing decision won).
-   * @fix Nothing to do; read the request's state.
+   * The request was decided already (approving twice, or a racing decision won), or another decision on it is being audited right now.
+   * @fix Nothing to do; read the request's state (a decision whose audit record was refused puts it back to pending).
    */
   ALREADY_DECIDED: 409,
   /**
@@ -232,7 +232,7 @@ export const ERROR_STATUS = {
    */
   INTERNAL: 500,
   /**
-   * Fail closed: the audit sink could not take the record, so nothing happened (no start, the write was not run).
+   * Fail closed: the audit sink could not take the record, so nothing happened (no start, the write was not run, no request, grant or decision on the subject's side).
    * @fix Restore the audit sink (disk space, the database, Redis); it recovers without a restart.
    */
   AUDIT_UNAVAILABLE: 503,

@@ -58,7 +58,8 @@ export const grantViewSchema = z.object({
 export type Grant = z.infer<typeof grantViewSchema>;
 
 export const REQUEST_KINDS = ['consent', 'approval'] as const;
-export const REQUEST_STATUSES = ['pending', 'approved', 'declined', 'used'] as const;
+/** `deciding`: a decision was claimed and its audit record is being written (then approved, used or declined, or back to pending). */
+export const REQUEST_STATUSES = ['pending', 'deciding', 'approved', 'declined', 'used'] as const;
 
 /** An admin's request: consent (the subject decides) or approval (a second admin decides, four-eyes). */
 export const accessRequestSchema = z.object({

@@ -1,7 +1,7 @@
 import { optionError, type AccessEntry, type AccessRequest, type Grant } from '../../shared/index.js';
 import { commandSender, luaScript, timeoutOf, type RedisTimeoutOptions } from './commands.js';
 import { asCommandClient, type RedisClient } from './cluster.js';
-import type { SubjectStore, TransitionResult } from '../impersonation/subject/types.js';
+import { isOpen, REQUEST_GRACE_MS, type SubjectStore, type TransitionResult } from '../impersonation/subject/types.js';
 
 /** Options of `redisSubjectStore()`. */
 export interface RedisSubjectStoreOptions extends RedisTimeoutOptions {
@@ -19,7 +19,7 @@ export interface RedisSubjectStoreOptions extends RedisTimeoutOptions {
 // request:<id> hash { json, status, approver, decidedAt, expiresAt } (the changing fields apart, so
 // Lua compares and sets them without decoding JSON); requests:actor:<id>, requests:subject:<id>
 // and requests:kind:<kind> sets of request ids, so a listing reads only the requests it may
-// return (an index keeps ids of requests still pending or approved, and prunes the others when read).
+// return (an index keeps ids of open requests, and prunes the others when read).
 
 /** KEYS access, order, dismissed; ARGV id, entry, startedAt, limit. Adds or replaces, then drops the oldest beyond limit. */
 const PUT_ACCESS = luaScript(`
@@ -68,10 +68,7 @@ redis.call('SADD', KEYS[1], ARGV[1])
 if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[2]) then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
 return 0`);
 
-const live = (r: AccessRequest | undefined, now: number): r is AccessRequest => r !== undefined && (r.status === 'pending' || r.status === 'approved') && r.expiresAt > now;
-
-/** Requests are kept this long past their deadline, so a late approval is told "expired", not "not found". */
-const REQUEST_GRACE_MS = 24 * 3_600_000;
+const live = (r: AccessRequest | undefined, now: number): r is AccessRequest => r !== undefined && isOpen(r, now);
 
 /**
  * The subject's side in Redis, shared by every instance: a notice written where a session ended

@@ -38,7 +38,8 @@ export function approval(o: ResolvedOptions, s: ResolvedSubjectOptions, life: Li
           consume: async () => (await s.store.transition(approved.id, 'approved', { status: 'used' }, o.now())).ok,
         };
       }
-      const waiting = open.find((x) => x.status === 'pending');
+      // A request being decided still waits: its decision is being audited.
+      const waiting = open.find((x) => x.status === 'pending' || x.status === 'deciding');
       const details = (r: AccessRequest) => ({ request: { id: r.id, expiresAt: r.expiresAt } });
       if (waiting) throw new OnBehalfError('APPROVAL_PENDING', 'Your request waits for a second admin’s approval.', details(waiting));
       const r: AccessRequest = {
@@ -57,7 +58,8 @@ export function approval(o: ResolvedOptions, s: ResolvedSubjectOptions, life: Li
       if (!r || r.kind !== 'approval') throw transitionError('not-found');
       if (r.actor.id === approver.id || r.subject.id === approver.id) throw new OnBehalfError('SELF_APPROVAL', 'A second admin must approve: not the requester, nor the user concerned.');
       // Approved: the requester has one more window to start.
-      return decide(o, s, life, req, r, person(approver), approve ? 'approved' : 'declined', approve ? o.now() + s.approvalWindowMs : undefined);
+      const decided = await decide(o, s, life, req, r, person(approver), approve ? 'approved' : 'declined', { expiresAt: approve ? o.now() + s.approvalWindowMs : undefined });
+      return decided.request;
     },
   };
 }

@@ -1,35 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
-import type { AccessRequest, AuditEvent, Grant, Person } from '../../../shared/index.js';
+import type { AccessRequest, Grant, Person } from '../../../shared/index.js';
 import { OnBehalfError } from '../../http/index.js';
 import type { Lifecycle } from '../lifecycle.js';
 import type { ResolvedOptions } from '../options.js';
 import type { DirectoryUser } from '../types.js';
 import type { ResolvedSubjectOptions } from './options.js';
-import { auditRequest, decide, person } from './requests.js';
+import { audited, auditRequest, decide, person } from './requests.js';
 
 const HOUR = 3_600_000;
 const covers = (g: Grant, actorId: string) => !g.to || g.to.id === actorId;
 
 /** Consent: the subject's grants and their answers to admins' requests (docs/subject.md). */
 export function consent(o: ResolvedOptions, s: ResolvedSubjectOptions, life: Lifecycle) {
-  /** Audit, or undo and refuse: a grant nobody can see in the audit must not exist. */
-  async function audited(req: Request, type: AuditEvent['type'], fields: Partial<AuditEvent>, undo: () => Promise<unknown>) {
-    try {
-      await life.record(life.event(type, req, fields));
-    } catch {
-      await undo().catch(() => undefined);
-      throw new OnBehalfError('AUDIT_UNAVAILABLE', 'The audit could not be written, so nothing was changed.');
-    }
-  }
-
+  /** A grant exists (a start can use it) only once its `consent-granted` record is on the audit. */
   async function grant(req: Request, subject: DirectoryUser, hours: number, to: Person | undefined, requestId?: string): Promise<Grant> {
     const now = o.now();
     const g: Grant = { id: randomUUID(), subject: person(subject), ...(to && { to }), grantedAt: now, expiresAt: now + hours * HOUR, ...(requestId && { requestId }) };
+    await audited(life, req, 'consent-granted', { subject: g.subject, ...(to && { actor: to }), grantId: g.id, until: g.expiresAt, ...(requestId && { requestId }) }, 'no access was granted');
     await s.store.addGrant(g);
-    await audited(req, 'consent-granted', { subject: g.subject, ...(to && { actor: to }), grantId: g.id, until: g.expiresAt, ...(requestId && { requestId }) }, () =>
-      s.store.removeGrant(String(subject.id), g.id),
-    );
     return g;
   }
 
@@ -59,15 +48,12 @@ export function consent(o: ResolvedOptions, s: ResolvedSubjectOptions, life: Lif
     async revoke(req: Request, subjectId: string, grantId: string): Promise<Grant> {
       const g = await s.store.removeGrant(subjectId, grantId);
       if (!g) throw new OnBehalfError('GRANT_NOT_FOUND', 'No live grant with that id.');
+      // Ending access is the safe direction, so it never waits on a healthy audit (like Exit):
+      // during an outage the record is kept and written, before any later one, once it is back.
+      await life.recordOrKeep(life.event('consent-revoked', req, { subject: g.subject, ...(g.to && { actor: g.to }), grantId: g.id }));
       const left = await s.store.listGrants(subjectId, o.now());
       for (const r of await o.store.list({ subjectId })) {
         if (!left.some((x) => covers(x, r.actorId))) await life.end(r.id, 'revoked', req);
-      }
-      // The revocation stands even when the audit is down: access must always be withdrawable.
-      try {
-        await life.record(life.event('consent-revoked', req, { subject: g.subject, ...(g.to && { actor: g.to }), grantId: g.id }));
-      } catch (err) {
-        o.warn(`could not audit the revocation of grant ${g.id}: ${String(err)}`);
       }
       return g;
     },
@@ -90,9 +76,10 @@ export function consent(o: ResolvedOptions, s: ResolvedSubjectOptions, life: Lif
     async answer(req: Request, subject: DirectoryUser, requestId: string, approve: boolean, hours = 1): Promise<{ request: AccessRequest; grant?: Grant }> {
       const found = await s.store.getRequest(requestId);
       if (!found || found.kind !== 'consent' || found.subject.id !== subject.id) throw new OnBehalfError('REQUEST_NOT_FOUND', 'No such request.');
-      const request = await decide(o, s, life, req, found, person(subject), approve ? 'used' : 'declined');
-      if (!approve) return { request };
-      return { request, grant: await grant(req, subject, hours, request.actor, request.id) };
+      // Approving: the request is used up by the grant it gives, decided only once the grant is audited and stored.
+      const effect = approve ? (r: AccessRequest) => grant(req, subject, hours, r.actor, r.id) : undefined;
+      const { request, effect: given } = await decide(o, s, life, req, found, person(subject), approve ? 'used' : 'declined', { effect });
+      return { request, ...(given && { grant: given }) };
     },
   };
 }

@@ -73,7 +73,7 @@ export function subjectSide(o: ResolvedOptions, life: Lifecycle, csrf: CsrfProte
       mine ??= s.store.listRequests({ actorId: String(actor.id), kind: 'approval' }, o.now());
       const forTarget = (await mine).filter((r) => String(r.subject.id) === String(target.id));
       if (forTarget.some((r) => r.status === 'approved')) return 'approved';
-      return forTarget.some((r) => r.status === 'pending') ? 'pending' : 'required';
+      return forTarget.some((r) => r.status === 'pending' || r.status === 'deciding') ? 'pending' : 'required';
     };
   }
   return {

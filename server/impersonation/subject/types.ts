@@ -12,6 +12,14 @@ export interface RequestDecision {
   /** A new deadline (an approved request must be used before it). */
   expiresAt?: number;
 }
+/**
+ * A request still open at `now`: pending, being decided, or approved and not yet used. Stores
+ * list (and index) only these.
+ */
+export const isOpen = (r: AccessRequest, now: number) => (r.status === 'pending' || r.status === 'deciding' || r.status === 'approved') && r.expiresAt > now;
+/** Stores keep a request this long past its deadline, so a late decision is told "expired", not "not found". */
+export const REQUEST_GRACE_MS = 24 * 3_600_000;
+
 export type TransitionResult = { ok: true; request: AccessRequest } | { ok: false; reason: 'not-found' | 'expired' | 'decided' };
 
 /**
@@ -34,7 +42,7 @@ export interface SubjectStore {
   removeGrant(subjectId: string, grantId: string): Promise<Grant | undefined>;
   addRequest(request: AccessRequest): Promise<void>;
   getRequest(id: string): Promise<AccessRequest | undefined>;
-  /** Requests not yet used or declined and not expired at `now`, matching every filter given. */
+  /** Requests open at `now` (pending, deciding or approved, not expired), matching every filter given. */
   listRequests(filter: { subjectId?: string; actorId?: string; kind?: AccessRequest['kind'] }, now: number): Promise<AccessRequest[]>;
   /**
    * Apply `decision` only if the request is still `from` and not expired at `now`, in one atomic

@@ -1,7 +1,5 @@
 import type { AccessEntry, AccessRequest, Grant } from '../../../../shared/index.js';
-import type { SubjectStore } from '../types.js';
-
-const live = (r: AccessRequest, now: number) => (r.status === 'pending' || r.status === 'approved') && r.expiresAt > now;
+import { isOpen, type SubjectStore } from '../types.js';
 
 /** The subject's side in this process's memory: the default, right for one instance. */
 export function memorySubjectStore(options: { historyLimit?: number } = {}): SubjectStore & { readonly kind: 'memory' } {
@@ -9,7 +7,7 @@ export function memorySubjectStore(options: { historyLimit?: number } = {}): Sub
   const access = new Map<string, Map<string, AccessEntry>>();
   const grants = new Map<string, Map<string, Grant>>();
   const requests = new Map<string, AccessRequest>();
-  // Ids of requests still pending or approved, by requester, by subject and by kind: a listing
+  // Ids of open requests, by requester, by subject and by kind: a listing
   // reads only the requests it may return. Used and declined ones leave at once, expired ones when read.
   const indexes = new Map<string, Set<string>>();
   const indexesOf = (r: AccessRequest) => [`actor:${r.actor.id}`, `subject:${r.subject.id}`, `kind:${r.kind}`];
@@ -67,7 +65,7 @@ export function memorySubjectStore(options: { historyLimit?: number } = {}): Sub
       const found: AccessRequest[] = [];
       for (const id of keys.flatMap((k) => [...(indexes.get(k) ?? [])])) {
         const r = requests.get(id)!;
-        if (!live(r, now)) unindex(r);
+        if (!isOpen(r, now)) unindex(r);
         else if ((!filter.subjectId || String(r.subject.id) === filter.subjectId) && (!filter.actorId || String(r.actor.id) === filter.actorId) && (!filter.kind || r.kind === filter.kind)) found.push(copy(r));
       }
       return found;
@@ -79,7 +77,7 @@ export function memorySubjectStore(options: { historyLimit?: number } = {}): Sub
       if (r.status !== from) return { ok: false, reason: 'decided' };
       if (r.expiresAt <= now) return { ok: false, reason: 'expired' };
       Object.assign(r, Object.fromEntries(Object.entries(decision).filter(([, v]) => v !== undefined)));
-      if (!live(r, now)) unindex(r);
+      if (!isOpen(r, now)) unindex(r);
       return { ok: true, request: copy(r) };
     },
   };

@@ -3,6 +3,7 @@ import type { RedisClientType } from 'redis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AccessNotice, SubjectOptions } from '../../../../server/index.js';
 import { redisStreamAudit, redisSubjectStore } from '../../../../server/redis/index.js';
+import { controlledAudit } from '../../../helpers/audit.js';
 import { startRedis, type RedisProcess } from '../../../helpers/redis.js';
 import { Browser, redisClient, startScaleHost, type ScaleHost } from '../../scale/redis-host.js';
 
@@ -32,16 +33,18 @@ afterAll(async () => {
 async function pair(subject: SubjectOptions = {}, cacheTtlMs = 0) {
   const prefix = `s${randomUUID().slice(0, 8)}:`;
   const told: AccessNotice[] = [];
+  const sinks: Record<string, ReturnType<typeof controlledAudit>> = {};
   const make = async (name: string) => {
     const client = await redisClient(redis.url);
     clients.push(client);
+    // The stream sink is typed for createClient()'s default modules; redisClient() makes a plain one.
+    const audit = (sinks[name] = controlledAudit(redisStreamAudit({ client: client as unknown as Parameters<typeof redisStreamAudit>[0]['client'], stream: `${prefix}audit` })));
     const host = await startScaleHost(name, {
       sessionUrl: redis.url,
       prefix,
       cacheTtlMs,
       onBehalf: {
-        // The stream sink is typed for createClient()'s default modules; redisClient() makes a plain one.
-        audit: redisStreamAudit({ client: client as unknown as Parameters<typeof redisStreamAudit>[0]['client'], stream: `${prefix}audit` }),
+        audit,
         subject: { store: redisSubjectStore({ client, prefix: `${prefix}subject:` }), notify: (n) => void told.push(n), ...subject },
       },
     });
@@ -50,7 +53,7 @@ async function pair(subject: SubjectOptions = {}, cacheTtlMs = 0) {
   };
   const [A, B] = await Promise.all([make('A'), make('B')]);
   for (const h of [A, B]) for (const id of ['olga', 'aud']) h.users.get(id)!.permissions!.push('impersonate:approve');
-  return { A, B, told };
+  return { A, B, told, sinks };
 }
 
 describe('the subject’s side across instances (Redis)', () => {
@@ -99,6 +102,22 @@ describe('the subject’s side across instances (Redis)', () => {
     expect(started.status).toBe(200);
     await avery.at(B).stop();
     expect((await avery.at(A).start('bob')).json.error.code).toBe('APPROVAL_REQUIRED');
+  });
+
+  it('an approval A’s audit refuses is released in Redis: B sees it pending and approves it; the start uses that one', async () => {
+    const { A, B, sinks } = await pair({ approval: true });
+    const avery = await Browser.signedIn(A, 'avery');
+    const id = (await avery.at(A).start('bob')).json.error.request.id;
+    const [olga, aud] = await Promise.all([Browser.signedIn(A, 'olga'), Browser.signedIn(B, 'aud')]);
+    sinks.A.refuse = (e) => e.type === 'request-approved';
+    const refused = await olga.at(A).post(`/onbehalf/approvals/${id}/approve`);
+    expect([refused.status, refused.json.error.code]).toEqual([503, 'AUDIT_UNAVAILABLE']);
+    expect((await B.ob.approvals()).map((r) => [r.id, r.status, r.approver])).toEqual([[id, 'pending', undefined]]);
+    expect((await aud.at(B).post(`/onbehalf/approvals/${id}/approve`)).json.request).toMatchObject({ status: 'approved', approver: { id: 'aud' } });
+    expect((await avery.at(A).start('bob')).status).toBe(200);
+    // One approval on the audit, Audrey's: the refused one left no record.
+    const { events } = await sinks.A.query!({ type: 'request-approved' });
+    expect(events.map((e) => [e.requestId, e.approver?.id])).toEqual([[id, 'aud']]);
   });
 
   it('answers 503, never 500, when Redis is down', async () => {

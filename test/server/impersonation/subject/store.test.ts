@@ -71,6 +71,21 @@ describe.each(stores)('%s', (_, make) => {
     expect(await store.transition('nope', 'pending', { status: 'approved' }, 0)).toEqual({ ok: false, reason: 'not-found' });
   });
 
+  it('a claim (pending → deciding) lets one caller through, keeps the request listed, and can go back to pending', async () => {
+    const store = make(10);
+    await store.addRequest(request('c1', 100));
+    const claims = await Promise.all(Array.from({ length: 6 }, () => store.transition('c1', 'pending', { status: 'deciding' }, 10)));
+    expect(claims.filter((r) => r.ok)).toHaveLength(1);
+    expect((await store.listRequests({ actorId: 'avery' }, 20)).map((r) => [r.id, r.status])).toEqual([['c1', 'deciding']]);
+    expect((await store.transition('c1', 'deciding', { status: 'pending' }, 10)).ok).toBe(true);
+    expect(await store.getRequest('c1')).toEqual(request('c1', 100));
+    expect((await store.listRequests({ kind: 'approval' }, 20)).map((r) => r.status)).toEqual(['pending']);
+    expect((await store.transition('c1', 'pending', { status: 'deciding' }, 10)).ok).toBe(true);
+    expect(await store.transition('c1', 'pending', { status: 'deciding' }, 10)).toEqual({ ok: false, reason: 'decided' });
+    expect((await store.transition('c1', 'deciding', { status: 'declined', decidedAt: 10 }, 10)).ok).toBe(true);
+    expect(await store.listRequests({ subjectId: 'ashley' }, 20)).toEqual([]);
+  });
+
   it('lists requests by requester, subject and kind, only while pending or approved and not expired', async () => {
     const store = make(10);
     const sam = { id: 'sam', name: 'Sam' };
