@@ -2,6 +2,8 @@ import type { RedisClientType } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memorySubjectStore, type AccessEntry, type AccessRequest, type SubjectStore } from '../../../../server/index.js';
 import { redisSubjectStore } from '../../../../server/redis/index.js';
+import { clock } from '../../../helpers/clock.js';
+import { startHost } from '../../../helpers/host.js';
 import { startRedis, type RedisProcess } from '../../../helpers/redis.js';
 import { redisClient } from '../../scale/redis-host.js';
 
@@ -111,6 +113,71 @@ describe.each(stores)('%s', (_, make) => {
     expect(await store.listRequests({}, 100)).toEqual([]);
     // Gone from the lists, still there to be told apart: expired, not unknown.
     expect(await store.transition('a2', 'pending', { status: 'approved' }, 100)).toEqual({ ok: false, reason: 'expired' });
+  });
+});
+
+describe('memorySubjectStore is bounded', () => {
+  const HOUR = 3_600_000;
+
+  it('drops expired grants and requests a day past their deadline, whatever their status; keeps what is open or recent', async () => {
+    const store = memorySubjectStore();
+    let added = 0;
+    // 500 hours; each hour 10 four-eyes requests (15 min window): some declined, some used, the
+    // rest left to expire; and 2 one-hour grants of subjects nobody lists again.
+    for (let h = 0; h < 500; h++) {
+      const now = h * HOUR;
+      for (let i = 0; i < 10; i++) {
+        const id = `r${h}-${i}`;
+        await store.addRequest(request(id, now + 15 * 60_000, { createdAt: now, actor: { id: `admin${i}`, name: 'A' } }));
+        if (i < 3) await store.transition(id, 'pending', { status: 'declined', decidedAt: now }, now);
+        if (i >= 3 && i < 6) {
+          await store.transition(id, 'pending', { status: 'approved', decidedAt: now, expiresAt: now + 30 * 60_000 }, now);
+          await store.transition(id, 'approved', { status: 'used' }, now);
+        }
+        added++;
+      }
+      for (const k of [0, 1]) await store.addGrant({ id: `g${h}-${k}`, subject: { id: `user${h}-${k}`, name: 'U' }, grantedAt: now, expiresAt: now + HOUR });
+      added += 2;
+    }
+    const { requests, grants } = store.size;
+    expect(added).toBe(6000);
+    // Held: the last day's requests (about 250), at most twice that between sweeps; live grants only.
+    expect(requests + grants).toBeLessThan(600);
+    expect(grants).toBeLessThanOrEqual(60);
+    const now = 499 * HOUR;
+    // Old ones are gone; recent ones still tell a late decision why (expired, decided), not "not found".
+    expect(await store.getRequest('r0-0')).toBeUndefined();
+    expect(await store.getRequest('r0-9')).toBeUndefined();
+    expect(await store.transition('r480-9', 'pending', { status: 'approved' }, now)).toEqual({ ok: false, reason: 'expired' });
+    expect(await store.transition('r480-0', 'pending', { status: 'approved' }, now)).toEqual({ ok: false, reason: 'decided' });
+    expect(ids(await store.listRequests({ kind: 'approval' }, now))).toEqual(['r499-6', 'r499-7', 'r499-8', 'r499-9']);
+    expect((await store.listGrants('user499-1', now)).map((g) => g.id)).toEqual(['g499-1']);
+  });
+
+  it('keeps what the access history needs: after the request behind a session is dropped, its entry still names the approver and the writes', async () => {
+    const c = clock();
+    const store = memorySubjectStore();
+    const host = await startHost({ now: c.now, subject: { approval: ({ target }) => target.id === 'ashley', store } });
+    try {
+      host.users.get('olga')!.permissions!.push('impersonate:approve');
+      const avery = await host.signIn('avery');
+      const id = (await avery.start('ashley', 'Ticket 95: her goals look wrong')).json.error.request.id;
+      expect((await (await host.signIn('olga')).post(`/onbehalf/approvals/${id}/approve`)).status).toBe(200);
+      expect((await avery.start('ashley', 'Ticket 95: her goals look wrong')).status).toBe(200);
+      expect((await avery.post('/notes', { text: 'fixed' })).status).toBe(201);
+      expect((await avery.stop()).status).toBe(200);
+      await host.ob.settled();
+      c.advance(48 * HOUR);
+      // Other admins' requests fill the store until it sweeps.
+      for (let i = 0; i < 300; i++) await store.addRequest(request(`other${i}`, c.now() + 60_000, { createdAt: c.now(), actor: { id: `admin${i}`, name: 'A' } }));
+      expect(await store.getRequest(id)).toBeUndefined();
+      const ashley = await host.signIn('ashley');
+      expect((await ashley.get('/onbehalf/me/access')).json.sessions).toEqual([
+        expect.objectContaining({ actor: expect.objectContaining({ id: 'avery' }), approver: expect.objectContaining({ id: 'olga' }), reason: 'Ticket 95: her goals look wrong', actions: [expect.objectContaining({ method: 'POST', path: '/notes', status: 201 })] }),
+      ]);
+    } finally {
+      await host.close();
+    }
   });
 });
 
