@@ -1,4 +1,5 @@
 import type { RedisCommandClient } from './commands.js';
+import type { SubscriberClient } from './store-cache.js';
 
 /**
  * What onbehalf needs of a node-redis v5 Redis Cluster client (`createCluster()`, connected):
@@ -7,6 +8,8 @@ import type { RedisCommandClient } from './commands.js';
 export interface RedisClusterCommandClient {
   readonly isOpen: boolean;
   readonly masters: ReadonlyArray<unknown>;
+  /** Each slot's shard: its master is where a sharded channel of that slot is published. */
+  readonly slots: ReadonlyArray<{ master: unknown } | undefined>;
   sendCommand(firstKey: string | undefined, isReadonly: boolean | undefined, args: string[]): Promise<unknown>;
   nodeClient(master: never): unknown;
 }
@@ -15,6 +18,12 @@ export interface RedisClusterCommandClient {
 export type RedisClient = RedisCommandClient | RedisClusterCommandClient;
 
 export const isCluster = (client: object): client is RedisClusterCommandClient => 'masters' in client && 'nodeClient' in client;
+
+/** Whether Redis Cluster hashes only part of `key`: the text between its first `{` and the next `}`, when not empty. */
+export function hasHashTag(key: string): boolean {
+  const open = key.indexOf('{');
+  return open >= 0 && key.indexOf('}', open + 1) > open + 1;
+}
 
 /** The key Redis Cluster routes a command by: EVAL/EVALSHA's first key, else the first argument. */
 export function firstKey(args: ReadonlyArray<string>): string | undefined {
@@ -45,6 +54,52 @@ export function asCommandClient(client: RedisClient): RedisCommandClient {
       const ok = loaded.find((r) => r.status === 'fulfilled');
       if (!ok) throw (loaded[0] as PromiseRejectedResult | undefined)?.reason ?? new Error('Redis Cluster has no master');
       return ok.value;
+    },
+  };
+}
+
+/** A node's connection as `duplicate()` makes it, listening with SSUBSCRIBE. */
+type ShardConnection = Omit<SubscriberClient, 'subscribe'> & {
+  sSubscribe(channel: string, listener: (message: string) => void): Promise<unknown>;
+};
+
+/**
+ * The store cache's listener on a cluster: a connection of its own (a duplicate of the node's
+ * client, with the cluster's `defaults`) to the master of `channel`'s slot, which SSUBSCRIBEs.
+ * The channel shares the state's hash tag, so the end script's SPUBLISH runs on that master and
+ * reaches this connection without a broadcast to every node; losing that master loses the
+ * state and its channel together. It stays with that node: if the slot moves, Redis
+ * unsubscribes it (`server-sunsubscribe`) and the cache turns itself off.
+ */
+export function shardSubscriber(cluster: RedisClusterCommandClient, channel: string): SubscriberClient {
+  let node: ShardConnection | undefined;
+  let destroyed = false;
+  const listeners: Array<Parameters<SubscriberClient['on']>> = [];
+  return {
+    get isReady() {
+      return node?.isReady ?? false;
+    },
+    get isPubSubActive() {
+      return node?.isPubSubActive ?? false;
+    },
+    on(...args) {
+      listeners.push(args);
+      return node?.on(...args);
+    },
+    async connect() {
+      const slot = Number(await cluster.sendCommand(channel, true, ['CLUSTER', 'KEYSLOT', channel]));
+      const master = cluster.slots[slot]?.master;
+      if (!master) throw new Error(`no Redis Cluster master holds the slot of ${channel}`);
+      const c = ((await cluster.nodeClient(master as never)) as { duplicate(): ShardConnection }).duplicate();
+      if (destroyed) throw new Error('closed');
+      node = c;
+      for (const args of listeners) c.on(...args);
+      await c.connect();
+    },
+    subscribe: (ch, listener) => node!.sSubscribe(ch, listener),
+    destroy() {
+      destroyed = true;
+      node?.destroy();
     },
   };
 }

@@ -1,10 +1,15 @@
 import type { ImpersonationRecord } from '../impersonation/types.js';
 import { frozenRecord, seenAt } from '../impersonation/store/frozen.js';
 
-/** The second connection the cache listens on: a node-redis v5 client, as `client.duplicate()` makes it. */
+/**
+ * The second connection the cache listens on: a node-redis v5 client, as `client.duplicate()`
+ * makes it (or, on a cluster, `shardSubscriber`).
+ */
 export interface SubscriberClient {
   readonly isReady: boolean;
-  on(event: 'ready' | 'error' | 'reconnecting' | 'end', listener: (...args: unknown[]) => void): unknown;
+  /** Whether the connection still holds a subscription (a moved slot or a failed resubscribe drops it). */
+  readonly isPubSubActive: boolean;
+  on(event: 'ready' | 'error' | 'reconnecting' | 'end' | 'server-sunsubscribe', listener: (...args: unknown[]) => void): unknown;
   connect(): Promise<unknown>;
   subscribe(channel: string, listener: (message: string) => void): Promise<unknown>;
   destroy(): void;
@@ -47,9 +52,16 @@ export function recordCache({ subscriber, channel, ttlMs, now, warn }: RecordCac
   subscriber.on('error', distrust);
   subscriber.on('reconnecting', distrust);
   subscriber.on('end', distrust);
-  // After a reconnect node-redis emits 'ready' only once it has subscribed again: nothing can be missed from then on.
+  // Redis Cluster unsubscribes a sharded channel whose slot moved to another master: the
+  // connection stays up but hears nothing more, so the cache stays off.
+  subscriber.on('server-sunsubscribe', () => {
+    distrust();
+    if (!closed) warn(`redisStore cache: ${channel} moved to another Redis Cluster node, reading Redis on every request from now on`);
+  });
+  // After a reconnect node-redis emits 'ready' only once it has subscribed again (nothing can be
+  // missed from then on), or once it gave up on the subscription (then it is no longer active).
   subscriber.on('ready', () => {
-    if (subscribed && !closed) trusted = true;
+    if (subscribed && !closed && subscriber.isPubSubActive) trusted = true;
   });
   const ended = (id: string) => {
     generation++;
@@ -61,7 +73,7 @@ export function recordCache({ subscriber, channel, ttlMs, now, warn }: RecordCac
     .then(
       () => {
         subscribed = true;
-        trusted = !closed && subscriber.isReady;
+        trusted = !closed && subscriber.isReady && subscriber.isPubSubActive;
       },
       (err: unknown) => {
         if (!closed) warn(`redisStore cache: could not subscribe to ${channel}, reading Redis on every request: ${String(err)}`);

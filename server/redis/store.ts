@@ -1,6 +1,6 @@
 import { optionError } from '../../shared/index.js';
 import { commandSender, luaScript, timeoutOf, type RedisTimeoutOptions, type SendCommand } from './commands.js';
-import { asCommandClient, isCluster, type RedisClient } from './cluster.js';
+import { asCommandClient, isCluster, shardSubscriber, type RedisClient } from './cluster.js';
 import type { ImpersonationRecord, ImpersonationStore } from '../impersonation/types.js';
 import { recordCache, type SubscriberClient } from './store-cache.js';
 
@@ -31,12 +31,12 @@ export interface RedisStoreOptions extends RedisTimeoutOptions {
    * usually costs no Redis round trip. An end on any instance (exit, revoke, expiry) is
    * published in the same step that removes the record, and every instance drops it on receipt:
    * a revocation reaches the others in the time one pub/sub message takes, not at their next
-   * read. The store opens a second connection for that (`client.duplicate()`); while it is not
-   * subscribed, or after any reconnect until it is again, every read goes to Redis. The TTL
-   * bounds how stale another instance's idle-time activity can be (and is the worst case if
-   * the channel failed without the connection noticing). Default 0: off, Redis is read on every
-   * acting request. `close()` (or the middleware's `close()`) ends the second connection.
-   * Not available on Redis Cluster.
+   * read. The store opens a second connection for that (`client.duplicate()`; on Redis Cluster,
+   * one to the master of the state's slot, with sharded pub/sub); while it is not subscribed, or
+   * after any reconnect until it is again, every read goes to Redis. The TTL bounds how stale
+   * another instance's idle-time activity can be (and is the worst case if the channel failed
+   * without the connection noticing). Default 0: off, Redis is read on every acting request.
+   * `close()` (or the middleware's `close()`) ends the second connection.
    */
   cacheTtlMs?: number;
   /** Where the cache reports that it could not subscribe. Default `console.warn`. */
@@ -68,7 +68,7 @@ if seen and tonumber(ARGV[1]) > tonumber(seen) then redis.call('HSET', KEYS[1], 
 return 0`);
 
 /**
- * KEYS session, actor, subject, all; ARGV id, channel. Removes the session and its index entries
+ * KEYS session, actor, subject, all; ARGV id, channel, PUBLISH or SPUBLISH. Removes the session and its index entries
  * in one step and returns it; a caller that comes second gets nil, so exactly one audits the end.
  * Publishes the id on the channel in the same step, for every instance's cache. The actor and
  * subject keys are read from the record first (they never change for an id), so that the script
@@ -81,7 +81,7 @@ redis.call('DEL', KEYS[1])
 if redis.call('GET', KEYS[2]) == ARGV[1] then redis.call('DEL', KEYS[2]) end
 redis.call('SREM', KEYS[3], ARGV[1])
 redis.call('SREM', KEYS[4], ARGV[1])
-redis.call('PUBLISH', ARGV[2], ARGV[1])
+redis.call(ARGV[3], ARGV[2], ARGV[1])
 return { v[1], v[2] }`);
 
 type Stored = [record: string | null, seen: string | null];
@@ -99,11 +99,16 @@ type Stored = [record: string | null, seen: string | null];
 export function redisStore(options: RedisStoreOptions): ImpersonationStore & { readonly kind: 'redis'; close(): Promise<void> } {
   const { client, prefix = 'onbehalf:', expiryGraceMs = 5 * 60_000, now = Date.now, cacheTtlMs = 0, warn = console.warn } = options;
   const duplicate = (client as Partial<{ duplicate(): SubscriberClient }>).duplicate;
-  if (cacheTtlMs > 0 && (typeof duplicate !== 'function' || isCluster(client))) {
-    throw optionError('redisStore({ cacheTtlMs }) needs a node-redis client, not a cluster: it opens a second connection with client.duplicate().');
+  const cluster = isCluster(client);
+  if (cacheTtlMs > 0 && !cluster && typeof duplicate !== 'function') {
+    throw optionError('redisStore({ cacheTtlMs }) needs a node-redis client: it opens a second connection with client.duplicate().');
   }
-  const sender = commandSender(asCommandClient(client), timeoutOf(options));
+  const commands = asCommandClient(client);
+  const sender = commandSender(commands, timeoutOf(options));
   const tagged = `${prefix}{impersonation}:`;
+  // On a cluster the channel is sharded and on the state's slot (its hash tag), so the end
+  // script may publish on it; a single Redis keeps the plain channel (Redis before 7 has no SPUBLISH).
+  const ended = cluster ? { channel: `${tagged}ended`, publish: 'SPUBLISH' } : { channel: `${prefix}ended`, publish: 'PUBLISH' };
   const key = {
     session: (id: string) => `${tagged}session:${id}`,
     actor: (actorId: string) => `${tagged}actor:${actorId}`,
@@ -114,7 +119,9 @@ export function redisStore(options: RedisStoreOptions): ImpersonationStore & { r
     record === null ? undefined : { ...(JSON.parse(record) as ImpersonationRecord), lastSeenAt: Number(seen) };
   const read = (send: SendCommand, id: string) => send<Stored>(['HMGET', key.session(id), 'record', 'seen']).then(parse);
   const cache =
-    cacheTtlMs > 0 ? recordCache({ subscriber: duplicate!.call(client), channel: `${prefix}ended`, ttlMs: cacheTtlMs, now, warn }) : undefined;
+    cacheTtlMs > 0
+      ? recordCache({ subscriber: cluster ? shardSubscriber(client, ended.channel) : duplicate!.call(client), channel: ended.channel, ttlMs: cacheTtlMs, now, warn })
+      : undefined;
 
   /** The live records of an index set; ids whose record Redis expired are dropped from the set. */
   async function members(send: SendCommand, setKey: string): Promise<ImpersonationRecord[]> {
@@ -139,7 +146,7 @@ export function redisStore(options: RedisStoreOptions): ImpersonationStore & { r
       const send = sender(deadline);
       if (!cache) return read(send, id);
       // Never from memory while this client can't reach Redis: the request gets 503, as uncached.
-      return ((client as { isReady: boolean }).isReady && cache.hit(id)) || cache.fill(id, () => read(send, id));
+      return (commands.isReady && cache.hit(id)) || cache.fill(id, () => read(send, id));
     },
     async touch(id, at, deadline) {
       await TOUCH(sender(deadline), [key.session(id)], [at]);
@@ -150,7 +157,7 @@ export function redisStore(options: RedisStoreOptions): ImpersonationStore & { r
       // Before and after: a read of this instance racing the end must not keep the record.
       cache?.drop(id);
       const [actorId, subjectId] = await send<[string | null, string | null]>(['HMGET', key.session(id), 'actor', 'subject']);
-      const removed = actorId === null || subjectId === null ? null : await END<Stored | null>(send, [key.session(id), key.actor(actorId), key.subject(subjectId), key.all], [id, `${prefix}ended`]);
+      const removed = actorId === null || subjectId === null ? null : await END<Stored | null>(send, [key.session(id), key.actor(actorId), key.subject(subjectId), key.all], [id, ended.channel, ended.publish]);
       cache?.drop(id);
       return removed ? parse(removed) : undefined;
     },

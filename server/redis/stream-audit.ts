@@ -1,25 +1,24 @@
-import type { RedisClientType, RedisModules, RedisFunctions, RedisScripts, RespVersions } from 'redis';
-import { auditEventSchema, type AuditEvent } from '../../shared/index.js';
+import { auditEventSchema, optionError, type AuditEvent } from '../../shared/index.js';
 import type { AuditPage, AuditQuery, AuditSink } from '../audit/types.js';
 import { AuditError, unavailable } from '../audit/errors.js';
 import { matches } from '../audit/memory.js';
+import { asCommandClient, hasHashTag, isCluster, type RedisClient } from './cluster.js';
 import { commandSender, luaScript, timeoutOf, type RedisTimeoutOptions } from './commands.js';
-
-// Any node-redis v5 client, whatever modules or RESP version it was created with.
-type AnyRedisClient = RedisClientType<RedisModules, RedisFunctions, RedisScripts, RespVersions>;
 
 /** Options of {@link redisStreamAudit}. */
 export interface RedisStreamAuditOptions extends Omit<RedisTimeoutOptions, 'commandTimeoutMs'> {
-  /** A connected node-redis v5 client. The sink does not close it. */
-  client: AnyRedisClient;
+  /** A connected node-redis v5 client, or a Redis Cluster client (`createCluster()`). The sink does not close it. */
+  client: RedisClient;
   /**
    * Stream key. Default `'onbehalf:audit'`. Event ids are kept in the set `<stream>:ids` (to add
-   * each event once); on Redis Cluster, use a hash tag (`'{onbehalf:audit}'`) so both share a slot.
+   * each event once); on Redis Cluster in `{<stream>}:ids` when the stream's name has no hash
+   * tag, so that both are on the stream's slot (one master holds the whole trail).
    */
   stream?: string;
   /**
    * Wait until this many replicas have the event before acknowledging (Redis `WAIT`), and reject
    * when fewer do in time. Default: don't wait (see the durability caveat in docs/audit.md).
+   * Not on Redis Cluster (`WAIT` names no key, so it can't be routed to the stream's master).
    */
   replicas?: {
     /** How many replicas must confirm the event. */
@@ -47,15 +46,19 @@ const STREAM_ID = /^\d+-\d+$/;
  */
 export function redisStreamAudit(options: RedisStreamAuditOptions): AuditSink & { query(q: AuditQuery): Promise<AuditPage> } {
   const stream = options.stream ?? 'onbehalf:audit';
+  const cluster = isCluster(options.client);
+  if (cluster && options.replicas) throw optionError('redisStreamAudit({ replicas }) is not available on Redis Cluster: WAIT can not be routed to the stream\'s master.');
+  // A key without a hash tag hashes whole: `{<stream>}:ids` is then on the stream's slot.
+  const ids = cluster && !hasHashTag(stream) ? `{${stream}}:ids` : `${stream}:ids`;
   // Each write or read has a budget of its own (an audit sink is not told the request): it rejects
   // at once while the client is disconnected, and when Redis does not answer in time.
-  const send = commandSender(options.client, timeoutOf(options))();
+  const send = commandSender(asCommandClient(options.client), timeoutOf(options))();
   return {
     async write(event: AuditEvent) {
       const parsed = auditEventSchema.safeParse(event);
       if (!parsed.success) throw new AuditError('AUDIT_UNAVAILABLE', `not a valid audit event: ${parsed.error.message}`);
       try {
-        await ADD_ONCE(send, [stream, `${stream}:ids`], [parsed.data.id, JSON.stringify(parsed.data)]);
+        await ADD_ONCE(send, [stream, ids], [parsed.data.id, JSON.stringify(parsed.data)]);
         if (options.replicas) {
           const acked = await send<number>(['WAIT', String(options.replicas.count), String(options.replicas.timeoutMs ?? 1000)]);
           if (acked < options.replicas.count) throw new Error(`only ${acked} of ${options.replicas.count} replicas confirmed the event`);

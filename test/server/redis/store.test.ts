@@ -1,13 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { createClient, type RedisClientType } from 'redis';
+import { createClient, createCluster, type RedisClientType, type RedisClusterType } from 'redis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ImpersonationRecord } from '../../../server/impersonation/types.js';
 import { newDeadline } from '../../../server/impersonation/deadline.js';
 import { redisStore, RedisUnavailableError } from '../../../server/redis/index.js';
-import { startRedis, type RedisProcess } from '../../helpers/redis.js';
+import { asCommandClient, type RedisClient } from '../../../server/redis/cluster.js';
+import type { RedisCommandClient } from '../../../server/redis/commands.js';
+import { startRedis, startRedisCluster, type RedisClusterProcess, type RedisProcess } from '../../helpers/redis.js';
 
 let redis: RedisProcess;
 const clients: RedisClientType[] = [];
+const clusters: RedisClusterType[] = [];
 /** Stores with a cache own a second connection: closed after the file. */
 const caching: Array<{ close(): Promise<void> }> = [];
 
@@ -306,14 +309,43 @@ describe('redisStore when Redis fails', () => {
   });
 });
 
-describe('redisStore({ cacheTtlMs }): live records held in memory, dropped when any instance ends them', () => {
+/** Where the cache tests run: one redis-server, or a 3-master Redis Cluster (sharded pub/sub on the state's master). */
+interface CacheBackend {
+  connect(): Promise<RedisClient>;
+  /** The server connections of every node a client reaches. */
+  nodes(client: RedisClient): Promise<RedisCommandClient[]>;
+}
+const single: CacheBackend = { connect, nodes: async (client) => [client as RedisCommandClient] };
+let cluster: RedisClusterProcess | undefined;
+const clustered: CacheBackend = {
+  async connect() {
+    cluster ??= await startRedisCluster();
+    const client: RedisClusterType = createCluster({
+      rootNodes: cluster.rootNodes,
+      defaults: { disableOfflineQueue: true, socket: { reconnectStrategy: (retries) => Math.min(50 * retries, 500) } },
+    });
+    client.on('error', () => {});
+    await client.connect();
+    clusters.push(client);
+    return client;
+  },
+  nodes: (client) => Promise.all((client as RedisClusterType).masters.map(async (m) => (await (client as RedisClusterType).nodeClient(m)) as unknown as RedisCommandClient)),
+};
+afterAll(async () => {
+  await Promise.all(clusters.map((c) => c.isOpen && c.destroy()));
+  await cluster?.stop();
+});
+
+describe.each([['one redis-server', single], ['a 3-master Redis Cluster', clustered]] as const)('redisStore({ cacheTtlMs }) on %s: live records held in memory, dropped when any instance ends them', (_, backend) => {
   /** An instance's store on its own client, under a shared prefix. */
   async function instance(prefix: string, cacheTtlMs: number) {
-    const client = await connect();
+    const client = await backend.connect();
     const store = redisStore({ client, prefix, cacheTtlMs, warn: () => undefined });
     caching.push(store);
     return { client, store };
   }
+  /** Run one command on every node (a cluster's pub/sub connection is on the state's master). */
+  const onEveryNode = async (client: RedisClient, args: string[]) => Promise.all((await backend.nodes(client)).map((n) => n.sendCommand(args)));
   /** The cache answers only once it is subscribed: wait for the first read it keeps. */
   const subscribed = (store: ReturnType<typeof redisStore>, id: string) =>
     until(async () => (await store.get(id)) !== undefined && !(store.get(id) instanceof Promise), 'the cache to subscribe');
@@ -335,7 +367,7 @@ describe('redisStore({ cacheTtlMs }): live records held in memory, dropped when 
     await store.create(r);
     await subscribed(store, r.id);
     // Removed behind the store's back (no end published): only the TTL can notice.
-    await client.del(`${prefix}{impersonation}:session:${r.id}`);
+    await asCommandClient(client).sendCommand(['DEL', `${prefix}{impersonation}:session:${r.id}`]);
     expect(store.get(r.id)).toEqual(r);
     expect(await redisStore({ client, prefix }).get(r.id)).toBeUndefined();
     await new Promise((resolve) => setTimeout(resolve, 350));
@@ -371,7 +403,7 @@ describe('redisStore({ cacheTtlMs }): live records held in memory, dropped when 
   it('misses no end made while its subscription was cut: it forgets everything until subscribed again', async () => {
     const { A, B, r } = await heldByB();
     // Cut every pub/sub connection, and end the session before B can subscribe again: the message is lost.
-    await A.client.sendCommand(['CLIENT', 'KILL', 'TYPE', 'pubsub']);
+    await onEveryNode(A.client, ['CLIENT', 'KILL', 'TYPE', 'pubsub']);
     expect(await A.store.end(r.id)).toEqual(r);
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(await B.store.get(r.id)).toBeUndefined();
@@ -385,8 +417,8 @@ describe('redisStore({ cacheTtlMs }): live records held in memory, dropped when 
 
   it('opens one connection of its own, and close() ends it', async () => {
     const prefix = `c${randomUUID().slice(0, 8)}:`;
-    const client = await connect();
-    const subscribers = async () => String(await client.sendCommand(['CLIENT', 'LIST', 'TYPE', 'pubsub'])).split('\n').filter(Boolean).length;
+    const client = await backend.connect();
+    const subscribers = async () => (await onEveryNode(client, ['CLIENT', 'LIST', 'TYPE', 'pubsub'])).map((l) => String(l).split('\n').filter(Boolean).length).reduce((a, b) => a + b);
     const before = await subscribers();
     const store = redisStore({ client, prefix, cacheTtlMs: 1_000 });
     await until(async () => (await subscribers()) === before + 1, 'the subscription');
@@ -394,6 +426,9 @@ describe('redisStore({ cacheTtlMs }): live records held in memory, dropped when 
     await until(async () => (await subscribers()) === before, 'the subscription to close');
   });
 
+});
+
+describe('redisStore({ cacheTtlMs }) options', () => {
   it('refuses a client it cannot open a second connection from', () => {
     const client = { isReady: true, sendCommand: async () => null };
     expect(() => redisStore({ client, cacheTtlMs: 1_000 })).toThrow(/client\.duplicate\(\)/);

@@ -1,8 +1,9 @@
-import { createClient } from 'redis';
+import { spawnSync } from 'node:child_process';
+import { createClient, createCluster, type RedisClusterType } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fanoutAudit, memoryAudit, type AuditSink } from '../../../server/audit/index.js';
 import { redisStreamAudit } from '../../../server/redis/index.js';
-import { startRedis, type RedisProcess } from '../../helpers/redis.js';
+import { startRedis, startRedisCluster, type RedisClusterProcess, type RedisProcess } from '../../helpers/redis.js';
 import { event } from '../audit/fixtures.js';
 
 let redis: RedisProcess;
@@ -53,6 +54,58 @@ describe('redisStreamAudit', () => {
     } finally {
       redis.resume();
     }
+  });
+});
+
+describe('redisStreamAudit on a 3-master Redis Cluster', () => {
+  let cluster: RedisClusterProcess;
+  let c: RedisClusterType;
+  beforeAll(async () => {
+    cluster = await startRedisCluster();
+    c = createCluster({ rootNodes: cluster.rootNodes, defaults: { disableOfflineQueue: true, socket: { reconnectStrategy: (retries) => Math.min(50 * retries, 500) } } });
+    c.on('error', () => {});
+    await c.connect();
+  });
+  afterAll(async () => {
+    c?.destroy();
+    await cluster?.stop();
+  });
+  /** The master (index into cluster.nodes) that holds a key: the others answer MOVED. */
+  const ownerOf = (key: string) => cluster.nodes.findIndex((n) => !spawnSync('redis-cli', ['-p', String(n.port), 'EXISTS', key], { encoding: 'utf8' }).stdout.startsWith('MOVED'));
+
+  it('writes each event once, with its id set on the stream\'s slot (the default name has no hash tag), and answers filters and cursor pages', async () => {
+    const sink = redisStreamAudit({ client: c });
+    const events = Array.from({ length: 30 }, (_, i) => event({ actor: { id: i % 3 === 0 ? 'sam' : 'avery', name: 'x' } }));
+    for (const e of events) await sink.write(e);
+    await sink.write(events[0]); // a retried write adds nothing
+    expect(ownerOf('{onbehalf:audit}:ids')).toBe(ownerOf('onbehalf:audit'));
+    expect((await c.xRange('onbehalf:audit', '-', '+')).map((r) => JSON.parse(String(r.message.event)).id)).toEqual(events.map((e) => e.id));
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await sink.query({ actor: 'sam', limit: 3, cursor });
+      seen.push(...page.events.map((e) => e.id));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(events.filter((e) => e.actor?.id === 'sam').map((e) => e.id));
+    expect(() => redisStreamAudit({ client: c, replicas: { count: 1 } })).toThrow(/Redis Cluster/);
+  });
+
+  it("fails closed when the stream's master is killed (kill -9): writes and queries reject AUDIT_UNAVAILABLE in time; a stream on another master goes on", async () => {
+    const lost = redisStreamAudit({ client: c, stream: '{audit:lost}', timeoutMs: 500 });
+    await lost.write(event());
+    const victim = ownerOf('{audit:lost}');
+    // A stream whose slot is on another master.
+    const other = Array.from({ length: 50 }, (_, i) => `{audit:other${i}}`).find((k) => ownerOf(k) !== victim)!;
+    const alive = redisStreamAudit({ client: c, stream: other, timeoutMs: 500 });
+    await alive.write(event());
+    await cluster.nodes[victim].stop(true);
+    const t = Date.now();
+    await expect(lost.write(event())).rejects.toMatchObject({ code: 'AUDIT_UNAVAILABLE' });
+    await expect(lost.query({})).rejects.toMatchObject({ code: 'AUDIT_UNAVAILABLE' });
+    expect(Date.now() - t).toBeLessThan(2_000);
+    await alive.write(event());
+    expect((await alive.query({})).events).toHaveLength(2);
   });
 });
 

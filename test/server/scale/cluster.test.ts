@@ -15,9 +15,9 @@ afterEach(async () => {
 });
 
 /** Instances A and B of one host app, sessions, impersonations and the rate limit all on the cluster. */
-async function pair(cluster: RedisClusterProcess) {
+async function pair(cluster: RedisClusterProcess, cacheTtlMs?: number) {
   const prefix = `c${randomUUID().slice(0, 8)}:`;
-  const [A, B] = await Promise.all(['A', 'B'].map((name) => startScaleHost(name, { cluster: cluster.rootNodes, prefix })));
+  const [A, B] = await Promise.all(['A', 'B'].map((name) => startScaleHost(name, { cluster: cluster.rootNodes, prefix, cacheTtlMs })));
   open.push(A, B);
   return { A, B, prefix };
 }
@@ -72,6 +72,34 @@ describe('two app instances on a 3-master Redis Cluster', () => {
     expect(write.json.error.code).toBe('EXPIRED');
     for (const host of [A, B]) expect((await whoami(avery, host)).servedAs).toEqual({ active: false, userId: 'avery' });
     expect([...A.audit.events, ...B.audit.events].filter((e) => e.type === 'ended').map((e) => e.cause)).toEqual(['revoked']);
+  });
+
+  it("with the store's cache (sharded pub/sub): B serves acting requests from memory, and a revocation on A reaches B long before the TTL", async () => {
+    const { A, B, prefix } = await pair(cluster, 60_000);
+    const avery = await Browser.signedIn(A, 'avery');
+    const auditor = await Browser.signedIn(A, 'aud');
+    const { json } = await avery.at(A).start('ashley');
+    const master = cluster.nodes[ownerOf(cluster, `${prefix}{impersonation}:sessions`)];
+    // The store's only read of a record is HMGET on the state's master: count them.
+    const reads = () => Number(/cmdstat_hmget:calls=(\d+)/.exec(spawnSync('redis-cli', ['-p', String(master.port), 'INFO', 'commandstats'], { encoding: 'utf8' }).stdout)?.[1] ?? 0);
+    // The first reads fill B's cache (once its subscription is up); then B asks Redis no more.
+    const until = Date.now() + 5_000;
+    for (let before = -1; before !== reads() && Date.now() < until;) {
+      before = reads();
+      expect((await whoami(avery, B)).servedAs).toMatchObject({ active: true, userId: 'ashley' });
+    }
+    const cached = reads();
+    for (let i = 0; i < 5; i++) expect((await whoami(avery, B)).servedAs).toMatchObject({ active: true, userId: 'ashley' });
+    expect(reads()).toBe(cached);
+
+    expect((await auditor.at(A).post(`/onbehalf/sessions/${json.session.sessionId}/revoke`)).status).toBe(200);
+    const revoked = Date.now();
+    let r = await whoami(avery, B);
+    while (r.servedAs?.active && Date.now() - revoked < 1_000) r = await whoami(avery, B);
+    expect(r.servedAs?.active, 'B still serves the revoked session from its cache').not.toBe(true);
+    const write = await avery.at(B).request('POST', '/notes', { body: {} });
+    expect(write.json.servedAs?.userId ?? write.json.error?.code).not.toBe('ashley');
+    expect([...A.served, ...B.served].filter((s) => s.servedAs?.active && s.method === 'POST')).toEqual([]);
   });
 });
 
