@@ -2,40 +2,69 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { BANNER, formatTimeLeft } from '../../shared/index.js';
 import type { CsrfProtection } from './csrf.js';
 import { escapeHtml } from '../http/index.js';
+import { cspNonce } from './csp-nonce.js';
 import { injectIntoHtml } from './inject-html.js';
 import type { ResolvedOptions } from './options.js';
 import type { Acting } from './types.js';
 
+/** Nonces from the page's own CSP, for the banner's `<style>` and `<script>` elements. */
+export interface BannerNonces {
+  script?: string;
+  style?: string;
+}
+
+const c = BANNER.colors;
+/** The banner's styles: inline `style` attributes, or under a CSP with a style nonce one `<style>`. */
+const STYLE = {
+  banner:
+    `position:fixed;left:0;right:0;bottom:0;z-index:2147483647;background:${c.background};color:${c.text};` +
+    `font:14px/1.4 system-ui,sans-serif;padding:10px 16px;display:flex;gap:16px;align-items:center;flex-wrap:wrap;box-shadow:0 -2px 8px rgba(0,0,0,.25)`,
+  form: 'margin:0;order:2',
+  exit: `background:${c.button};color:${c.buttonText};border:0;border-radius:6px;padding:8px 18px;font:inherit;font-weight:600;cursor:pointer`,
+  text: 'flex:1;min-width:240px;order:1',
+  spacer: 'height:96px',
+};
+
+// A CSP that allows styles only by nonce blocks (and reports) every `style` attribute: the same
+// rules then come from a `<style>` carrying the page's nonce, by id, and the attributes are left
+// out (the banner script's own changes go through the CSSOM, which CSP allows, and win over them).
+const nonceStyle = (nonce: string) =>
+  `<style nonce="${escapeHtml(nonce)}">#onbehalf-banner{${STYLE.banner}}#onbehalf-banner>form{${STYLE.form}}` +
+  `#onbehalf-exit{${STYLE.exit}}#onbehalf-banner>[data-text]{${STYLE.text}}[data-onbehalf-spacer]{${STYLE.spacer}}</style>`;
+
 /**
  * The server-rendered warning banner (W8), for admins without the extension. Every value is
  * escaped. It goes first in `<body>` (its Exit is the first Tab stop of the page) and is drawn
- * fixed at the bottom; its script (`{basePath}/banner.js`) keeps it live.
+ * fixed at the bottom; its script (`{basePath}/banner.js`) keeps it live. Under a strict CSP it
+ * carries the page's nonces, so it is styled and live there too.
  */
-export function renderBanner(o: ResolvedOptions, ctx: Acting, csrfFields: string, now: number): string {
-  const c = BANNER.colors;
+export function renderBanner(o: ResolvedOptions, ctx: Acting, csrfFields: string, now: number, nonces: BannerNonces = {}): string {
   const name = ctx.subject.name;
+  const scriptNonce = nonces.script ? ` nonce="${escapeHtml(nonces.script)}"` : '';
+  const style = styleAttribute(nonces);
   return (
+    (nonces.style ? nonceStyle(nonces.style) : '') +
     `<div ${BANNER.serverMarker}="1" id="onbehalf-banner" role="region" aria-label="${escapeHtml(BANNER.title(name))}" ` +
     `data-base="${escapeHtml(o.basePath)}" data-session="${escapeHtml(ctx.sessionId)}" data-now="${now}" ` +
-    `data-ended-title="${escapeHtml(BANNER.ended(name))}" ` +
-    `style="position:fixed;left:0;right:0;bottom:0;z-index:2147483647;background:${c.background};color:${c.text};` +
-    `font:14px/1.4 system-ui,sans-serif;padding:10px 16px;display:flex;gap:16px;align-items:center;flex-wrap:wrap;box-shadow:0 -2px 8px rgba(0,0,0,.25)">` +
-    `<form method="post" action="${escapeHtml(o.basePath)}/stop" style="margin:0;order:2">` +
+    `data-ended-title="${escapeHtml(BANNER.ended(name))}"${style('banner')}>` +
+    `<form method="post" action="${escapeHtml(o.basePath)}/stop"${style('form')}>` +
     csrfFields +
-    `<button type="submit" id="onbehalf-exit" style="background:${c.button};color:${c.buttonText};border:0;border-radius:6px;padding:8px 18px;font:inherit;font-weight:600;cursor:pointer">${escapeHtml(BANNER.exitLabel)}</button>` +
+    `<button type="submit" id="onbehalf-exit"${style('exit')}>${escapeHtml(BANNER.exitLabel)}</button>` +
     `</form>` +
-    `<div data-text role="alert" style="flex:1;min-width:240px;order:1"><strong>${escapeHtml(BANNER.title(name))}</strong><br>` +
+    `<div data-text role="alert"${style('text')}><strong>${escapeHtml(BANNER.title(name))}</strong><br>` +
     `${escapeHtml(BANNER.detail(name))}` +
     (ctx.readOnly ? ` <em>${escapeHtml(BANNER.readOnly)}</em>` : '') +
     `<br><small>${escapeHtml(BANNER.reasonLabel)}: <span data-reason>${escapeHtml(ctx.reason)}</span>` +
     (ctx.ticket ? ` · ${escapeHtml(BANNER.ticketLabel)}: ${escapeHtml(ctx.ticket)}` : '') +
     ` · ${escapeHtml(BANNER.timeLeftLabel)}: <span data-expires-at="${ctx.expiresAt}">${formatTimeLeft(ctx.expiresAt - now)}</span></small></div>` +
-    `</div><script src="${escapeHtml(o.basePath)}/banner.js" defer></script>`
+    `</div><script src="${escapeHtml(o.basePath)}/banner.js" defer${scriptNonce}></script>`
   );
 }
 
+const styleAttribute = (nonces: BannerNonces) => (part: keyof typeof STYLE) => (nonces.style ? '' : ` style="${STYLE[part]}"`);
+
 /** Room at the end of the page, so the fixed banner covers none of it. */
-const SPACER = '<div data-onbehalf-spacer aria-hidden="true" style="height:96px"></div>';
+const spacer = (nonces: BannerNonces) => `<div data-onbehalf-spacer aria-hidden="true"${styleAttribute(nonces)('spacer')}></div>`;
 
 /**
  * Opt-in middleware: while acting, inject the banner into HTML answers sent in one piece. JSON,
@@ -54,7 +83,8 @@ export function bannerMiddleware(o: ResolvedOptions, csrf: CsrfProtection): Requ
     }
     injectIntoHtml(res, () => {
       res.setHeader('Cache-Control', 'no-store');
-      return { start: renderBanner(o, ctx, csrf.fields(req), o.now()), end: SPACER };
+      const nonces = { script: cspNonce(res, 'script'), style: cspNonce(res, 'style') };
+      return { start: renderBanner(o, ctx, csrf.fields(req), o.now(), nonces), end: spacer(nonces) };
     });
     next();
   };

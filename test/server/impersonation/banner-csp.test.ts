@@ -1,0 +1,75 @@
+// The server-rendered banner on a host page with a strict, nonce-based Content-Security-Policy:
+// without the page's nonce every `style` attribute and the banner's script are blocked, so it was
+// drawn unstyled at the top (not yellow, not fixed) and never said the session had ended.
+import { randomBytes } from 'node:crypto';
+import type { RequestHandler } from 'express';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { BANNER } from '../../../shared/index.js';
+import { launchChromium, type LaunchedBrowser } from '../../helpers/browser.js';
+import { startHost, type TestHost } from '../../helpers/host.js';
+
+/** The host's CSP, a fresh nonce per answer (helmet's `'nonce-…'` recipe, without helmet). */
+const strictCsp: RequestHandler = (_req, res, next) => {
+  const nonce = randomBytes(16).toString('base64');
+  res.setHeader('Content-Security-Policy', `default-src 'none'; script-src 'nonce-${nonce}' 'strict-dynamic'; style-src 'nonce-${nonce}'; connect-src 'self'; form-action 'self'`);
+  next();
+};
+const nonceOf = (csp: string | null) => /'nonce-([^']+)'/.exec(csp ?? '')![1];
+
+let host: TestHost;
+afterEach(async () => host?.close());
+
+describe('server banner under a nonce CSP', () => {
+  it("carries the page's own nonce on its script and styles; without a CSP the markup has neither", async () => {
+    host = await startHost({ banner: true, gate: strictCsp });
+    const avery = await host.signIn('avery');
+    await avery.start('ashley');
+    const r = await avery.get('/');
+    const nonce = nonceOf(r.headers.get('content-security-policy'));
+    expect(r.text).toContain(`<script src="/onbehalf/banner.js" defer nonce="${nonce}"></script>`);
+    expect(r.text).toMatch(new RegExp(`<style nonce="${nonce.replace(/[+/]/g, '\\$&')}">#onbehalf-banner\\{position:fixed;`));
+    await host.close();
+
+    host = await startHost({ banner: true });
+    const plain = await host.signIn('avery');
+    await plain.start('ashley');
+    const page = (await plain.get('/')).text;
+    expect(page).not.toContain('nonce=');
+    expect(page).not.toContain('<style');
+  });
+});
+
+describe('server banner under a nonce CSP, in Chromium', () => {
+  let chromium: LaunchedBrowser;
+  beforeAll(async () => {
+    chromium = await launchChromium();
+  }, 60_000);
+  afterAll(async () => chromium?.close());
+
+  it('is yellow and fixed at the bottom, and its script runs: it says the session ended after a revocation', async () => {
+    host = await startHost({ banner: true, gate: strictCsp });
+    const page = await chromium.browser.newPage();
+    const violations: string[] = [];
+    page.on('console', (m) => /Content Security Policy/.test(m.text()) && violations.push(m.text()));
+    await page.goto(`${host.url}/`);
+    const started = await page.evaluate(async () => {
+      const json = { 'content-type': 'application/json', accept: 'application/json' };
+      await fetch('/login', { method: 'POST', headers: json, body: JSON.stringify({ userId: 'avery' }) });
+      const { csrfToken } = await (await fetch('/onbehalf/status')).json();
+      const r = await fetch('/onbehalf/start', { method: 'POST', headers: { ...json, 'x-onbehalf-csrf': csrfToken }, body: JSON.stringify({ userId: 'ashley', reason: 'Checking her check-in page' }) });
+      return r.status;
+    });
+    expect(started).toBe(200);
+    await page.reload();
+    const drawn = await page.$eval('#onbehalf-banner', (e) => {
+      const style = getComputedStyle(e);
+      return { position: style.position, background: style.backgroundColor, bottom: Math.round(e.getBoundingClientRect().bottom), height: innerHeight };
+    });
+    expect(drawn).toEqual({ position: 'fixed', background: 'rgb(255, 212, 59)', bottom: drawn.height, height: drawn.height });
+
+    expect(await host.ob.revoke({ subjectId: 'ashley' })).toBe(1);
+    await page.waitForFunction((t) => document.getElementById('onbehalf-banner')?.innerText.includes(t), { timeout: 3000, polling: 50 }, BANNER.ended('Ashley'));
+    expect(violations).toEqual([]);
+    await page.close();
+  }, 30_000);
+});
