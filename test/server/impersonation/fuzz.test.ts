@@ -1,8 +1,9 @@
-import { request as httpRequest, Agent } from 'node:http';
+import { Agent } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prng } from '../../../server/okr/dataset.js';
 import type { Client } from '../../helpers/http.js';
 import { startHost, type TestHost } from '../../helpers/host.js';
+import { errorShapeProblem, rawRequest, STACK, type RawAnswer } from '../../helpers/raw-http.js';
 
 /**
  * A bounded, seeded fuzz of every endpoint of onbehalf's API and the host pages that mount it,
@@ -64,29 +65,8 @@ function body(r: Rng): Buffer | undefined {
   }
 }
 
-interface Answer {
-  status: number;
-  type: string;
-  text: string;
-}
-
 const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-function send(url: string, method: string, path: string, headers: Record<string, string>, payload?: Buffer): Promise<Answer> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ hostname, port, method, path, headers: payload ? { ...headers, 'content-length': String(payload.length) } : headers, agent }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type'] ?? ''), text: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.setTimeout(10_000, () => req.destroy(new Error('no answer within 10 s')));
-    req.end(payload);
-  });
-}
-
-const STACK = /\n\s+at [^\n]*:\d+:\d+|node_modules\/|\/server\/[\w/-]+\.ts/;
+const send = (url: string, method: string, path: string, headers: Record<string, string>, payload?: Buffer) => rawRequest(url, method, path, headers, payload, agent);
 
 let host: TestHost;
 let avery: Client;
@@ -144,7 +124,7 @@ describe(`fuzz (seed ${SEED}, FUZZ_SEED to repeat)`, () => {
       const worker = async () => {
         for (let p = queue.shift(); p; p = queue.shift()) {
           const label = `${state.name}: ${p.method} ${p.rawPath.slice(0, 120)} ${JSON.stringify(p.headers).slice(0, 200)} body ${p.payload?.subarray(0, 60).toString('latin1') ?? '-'}`;
-          let a: Answer;
+          let a: RawAnswer;
           try {
             a = await send(host.url, p.method, p.rawPath, p.headers, p.payload);
           } catch (err) {
@@ -154,17 +134,8 @@ describe(`fuzz (seed ${SEED}, FUZZ_SEED to repeat)`, () => {
           sent++;
           if (a.status >= 500 && a.status !== 503) failures.push(`${label}: ${a.status} ${a.text.slice(0, 300)}`);
           if (p.own && STACK.test(a.text)) failures.push(`${label}: a stack trace or source path in the answer: ${a.text.slice(0, 300)}`);
-          if (p.own && p.json && a.status >= 400 && p.method !== 'HEAD') {
-            let e: { error?: { code?: unknown; message?: unknown } } | undefined;
-            try {
-              e = JSON.parse(a.text);
-            } catch {
-              e = undefined;
-            }
-            if (!/json/.test(a.type) || typeof e?.error?.code !== 'string' || typeof e.error.message !== 'string') {
-              failures.push(`${label}: ${a.status} not the {error:{code,message}} shape: ${a.type} ${a.text.slice(0, 200)}`);
-            }
-          }
+          const shape = p.own && p.json && a.status >= 400 && p.method !== 'HEAD' ? errorShapeProblem(a) : undefined;
+          if (shape) failures.push(`${label}: ${a.status} ${shape}`);
         }
       };
       await Promise.all(Array.from({ length: CONCURRENCY }, worker));
