@@ -8,6 +8,7 @@ import * as z from 'zod/mini';
 import { auditExportQuerySchema, auditListQuerySchema } from '../../server/audit/router.js';
 import {
   accessEntrySchema,
+  accessQuerySchema,
   accessRequestSchema,
   auditEventSchema,
   consentApprovalSchema,
@@ -129,7 +130,7 @@ export const ENDPOINTS: Endpoint[] = [
   {
     method: 'GET', path: '/me/access', who: 'signed in',
     summary: 'The caller\'s access history: every session on their account, their grants and the requests waiting for them.',
-    answer: myAccessResponseSchema, errors: ['NOT_SIGNED_IN', 'BLOCKED_WHILE_ACTING'],
+    query: accessQuerySchema, answer: myAccessResponseSchema, errors: ['NOT_SIGNED_IN', 'BLOCKED_WHILE_ACTING'],
   },
   {
     method: 'POST', path: '/me/notices/:id/dismiss', who: 'signed in',
@@ -187,7 +188,7 @@ export const ENDPOINTS: Endpoint[] = [
   {
     method: 'GET', path: '/subjects/:id/access', who: 'holders of `auditPermission`',
     summary: 'Any user\'s access history, for auditors.',
-    answer: z.object({ sessions: z.array(accessEntrySchema) }), errors: ['NOT_SIGNED_IN', 'NOT_ALLOWED', 'BLOCKED_WHILE_ACTING'],
+    query: accessQuerySchema, answer: z.object({ sessions: z.array(accessEntrySchema) }), errors: ['NOT_SIGNED_IN', 'NOT_ALLOWED', 'BLOCKED_WHILE_ACTING'],
   },
   {
     method: 'GET', path: '/audit', who: 'holders of `auditPermission`',

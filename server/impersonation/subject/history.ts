@@ -1,4 +1,4 @@
-import type { AccessEntry, AuditEvent, EndCause, SessionView } from '../../../shared/index.js';
+import { ACCESS_LIMIT, type AccessEntry, type AuditEvent, type EndCause, type SessionView } from '../../../shared/index.js';
 import { OnBehalfError } from '../../http/index.js';
 import type { Lifecycle } from '../lifecycle.js';
 import type { ResolvedOptions } from '../options.js';
@@ -75,7 +75,7 @@ export function accessHistory(o: ResolvedOptions, s: ResolvedSubjectOptions, lif
 
   return {
     /** Every session on the account, newest first: the live ones, then the history. */
-    async list(subjectId: string, limit = 200): Promise<AccessEntry[]> {
+    async list(subjectId: string, limit = ACCESS_LIMIT): Promise<AccessEntry[]> {
       const [now, past] = await Promise.all([o.store.list({ subjectId }), s.store.listAccess(subjectId, limit)]);
       const ended = new Set(past.map((e) => e.sessionId));
       const current = await Promise.all(now.filter((r) => !ended.has(r.id)).map((r) => entryOf(live(r))));

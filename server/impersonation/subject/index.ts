@@ -35,8 +35,8 @@ export interface SubjectSide {
   router: Router;
   /** Run at start once every other rule allowed it: consent, then four-eyes. Throws the typed refusal. */
   beforeStart(req: Request, actor: DirectoryUser, target: DirectoryUser, reason: string, ticket: string | undefined): Promise<StartPermit>;
-  /** What the subject may see of access to their account: sessions (newest first), live grants, consent requests waiting for them. */
-  access(userId: string): Promise<{ sessions: AccessEntry[]; grants: Grant[]; requests: AccessRequest[] }>;
+  /** What the subject may see of access to their account: sessions (newest first, at most `limit` ended ones, default 200), live grants, consent requests waiting for them. */
+  access(userId: string, limit?: number): Promise<{ sessions: AccessEntry[]; grants: Grant[]; requests: AccessRequest[] }>;
   /** Four-eyes requests waiting for a second admin. */
   approvals(): Promise<AccessRequest[]>;
   /**
@@ -56,10 +56,10 @@ export function subjectSide(o: ResolvedOptions, life: Lifecycle, csrf: CsrfProte
   const history = accessHistory(o, s, life);
   const grants = consent(o, s, life);
   const fourEyes = approval(o, s, life);
-  async function access(userId: string) {
+  async function access(userId: string, limit?: number) {
     const now = o.now();
     const [sessions, live, requests] = await Promise.all([
-      history.list(userId),
+      history.list(userId, limit),
       s.store.listGrants(userId, now),
       s.store.listRequests({ subjectId: userId, kind: 'consent' }, now),
     ]);

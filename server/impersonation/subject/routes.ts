@@ -1,6 +1,6 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type * as z from 'zod/mini';
-import { type AccessEntry, type AccessRequest, type Grant, consentApprovalSchema, consentRequestSchema, ELIGIBILITY_MESSAGES, grantRequestSchema, type IneligibleCode } from '../../../shared/index.js';
+import { type AccessEntry, type AccessRequest, type Grant, accessQuerySchema, consentApprovalSchema, consentRequestSchema, ELIGIBILITY_MESSAGES, grantRequestSchema, type IneligibleCode } from '../../../shared/index.js';
 import type { CsrfProtection } from '../csrf.js';
 import { actorRefusal, targetRefusal } from '../eligibility.js';
 import { OnBehalfError, refererPath, sendError, wantsPage } from '../../http/index.js';
@@ -15,7 +15,7 @@ export interface SubjectParts {
   history: AccessHistory;
   consent: Consent;
   approval: Approval;
-  access(userId: string): Promise<{ sessions: AccessEntry[]; grants: Grant[]; requests: AccessRequest[] }>;
+  access(userId: string, limit?: number): Promise<{ sessions: AccessEntry[]; grants: Grant[]; requests: AccessRequest[] }>;
   approvals(): Promise<AccessRequest[]>;
 }
 
@@ -25,9 +25,9 @@ function reply(req: Request, res: Response, body: Record<string, unknown>) {
   res.json(body);
 }
 
-/** Parse a body; a bad duration is `INVALID_DURATION`, a bad reason `INVALID_REASON`, the rest `BAD_REQUEST`. */
-function parse<T extends z.ZodMiniType>(schema: T, body: unknown): z.infer<T> {
-  const parsed = schema.safeParse(body ?? {});
+/** Parse a body or a query; a bad duration is `INVALID_DURATION`, a bad reason `INVALID_REASON`, the rest `BAD_REQUEST`. */
+function parse<T extends z.ZodMiniType>(schema: T, input: unknown): z.infer<T> {
+  const parsed = schema.safeParse(input ?? {});
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
   const field = String(issue.path[0] ?? '');
@@ -65,8 +65,9 @@ export function subjectRouter(o: ResolvedOptions, s: ResolvedSubjectOptions, csr
     '/me/access',
     wrap(async (req, res) => {
       const user = await me(req);
+      const { limit } = parse(accessQuerySchema, req.query);
       // consentRequired: whether this deployment asks for consent at all (the policy decides per target at start).
-      res.json({ ...(await parts.access(String(user.id))), consentRequired: s.consentOn });
+      res.json({ ...(await parts.access(String(user.id), limit)), consentRequired: s.consentOn });
     }),
   );
 
@@ -157,7 +158,8 @@ export function subjectRouter(o: ResolvedOptions, s: ResolvedSubjectOptions, csr
     wrap(async (req, res) => {
       const user = await me(req);
       if (!user.permissions?.includes(o.auditPermission)) throw new OnBehalfError('NOT_ALLOWED', 'This needs the audit permission.');
-      res.json({ sessions: await history.list(param(req, 'id')) });
+      const { limit } = parse(accessQuerySchema, req.query);
+      res.json({ sessions: await history.list(param(req, 'id'), limit) });
     }),
   );
 
