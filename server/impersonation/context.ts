@@ -13,7 +13,7 @@ import type { Lifecycle } from './lifecycle.js';
 import { expiryCause } from './lifecycle.js';
 import { andThen, both, isThenable, type Maybe } from './maybe.js';
 import type { ResolvedOptions } from './options.js';
-import { leaveActing, noteSignInEnds } from './session.js';
+import { handOverToSignIn, leaveActing, noteSignInEnds } from './session.js';
 import type { DirectoryUser, ImpersonationRecord, UserId } from './types.js';
 
 /** Nothing rendered as the subject may be kept by a cache: Back after Exit must ask the server again. */
@@ -216,14 +216,13 @@ export function resolveIdentity(o: ResolvedOptions, life: Lifecycle): RequestHan
    * again or out, so the impersonation ends first (one `ended` with the route's cause and the
    * request, no `action`), and the host's handler runs as the actor. The session is left to that
    * handler (its sign-in or sign-out replaces it as usual; its CSRF check still finds the token
-   * it issued while acting); only the actor's data set aside at start is put back where the
-   * session has no value of its own.
+   * it issued while acting); a session it leaves in place goes back to the actor's data (handOverToSignIn).
    */
-  async function signInOrOut(req: Request, next: NextFunction, r: ImpersonationRecord, cause: 'host-sign-in' | 'host-sign-out', signedIn: UserId | undefined) {
+  async function signInOrOut(req: Request, res: Response, next: NextFunction, r: ImpersonationRecord, cause: 'host-sign-in' | 'host-sign-out', signedIn: UserId | undefined) {
     await life.end(r.id, cause, req, requestFields(req));
     const stash = req.session.onbehalf?.stash;
     delete req.session.onbehalf;
-    for (const [k, v] of Object.entries(stash ?? {})) if (!(k in req.session)) (req.session as unknown as Record<string, unknown>)[k] = v;
+    handOverToSignIn(req, res, o, stash);
     req.onBehalf = { active: false, userId: idKey(signedIn) };
     next();
   }
@@ -264,7 +263,7 @@ export function resolveIdentity(o: ResolvedOptions, life: Lifecycle): RequestHan
         return sendError(req, res, new OnBehalfError('BLOCKED_WHILE_ACTING', 'This page is not available while working on behalf of a user.'));
       }
       const signingInOrOut = isSafeMethod(req.method) ? undefined : signInRoute(req.method, req.path);
-      if (signingInOrOut) return void signInOrOut(req, next, r, signingInOrOut, d.signedIn).catch(fail);
+      if (signingInOrOut) return void signInOrOut(req, res, next, r, signingInOrOut, d.signedIn).catch(fail);
       if (r.readOnly && !isSafeMethod(req.method) && !allowedWhenReadOnly(req.path)) {
         return sendError(req, res, new OnBehalfError('READ_ONLY', 'This session is read-only: changes are refused.'));
       }

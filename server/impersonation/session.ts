@@ -1,5 +1,7 @@
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
+import { isDeepStrictEqual } from 'node:util';
 import { sessionCall } from '../identity/session-view.js';
+import { beforeResponse } from './intercept.js';
 import type { ResolvedOptions } from './options.js';
 import type { ImpersonationRecord } from './types.js';
 
@@ -94,4 +96,27 @@ export async function leaveActing(req: Request, o: ResolvedOptions, mode: 'retur
     if (ends !== undefined) req.session.onbehalfSignInEnds = ends;
   }
   await saveSession(req);
+}
+
+/**
+ * A sign-in or sign-out route while acting: the host's handler runs on the acting session as it
+ * is (its CSRF check finds the token it issued while acting), with the actor's set-aside data put
+ * back where that session has none. If the handler leaves that session in place (a wrong
+ * password), whatever was set while acting and not written again by the handler goes as the
+ * answer leaves, and the actor's own values come back: nothing set as the subject stays with the
+ * actor (the cart, the current team, a cached profile). A regenerated or destroyed session is the
+ * host's own and is left alone.
+ */
+export function handOverToSignIn(req: Request, res: Response, o: ResolvedOptions, stash: Record<string, unknown> = {}): void {
+  const id = req.sessionID;
+  const auth = new Set(o.authSessionKeys);
+  const acting = Object.entries(sessionData(req)).filter(([k]) => !auth.has(k));
+  const session = () => req.session as unknown as Record<string, unknown> | undefined;
+  for (const [k, v] of Object.entries(stash)) if (!(k in session()!)) session()![k] = v;
+  beforeResponse(res, async () => {
+    const kept = session();
+    if (!kept || req.sessionID !== id) return;
+    for (const [k, v] of acting) if (isDeepStrictEqual(kept[k], v)) delete kept[k];
+    for (const [k, v] of Object.entries(stash)) if (!(k in kept)) kept[k] = v;
+  });
 }

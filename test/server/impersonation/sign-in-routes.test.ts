@@ -57,6 +57,28 @@ describe("the host's sign-in and sign-out routes while acting", () => {
     expect(trail(host)).toEqual(['started', 'ended:host-sign-out']);
   });
 
+  it('a sign-in that fails leaves the actor with their own session data, none of what was set as the subject', async () => {
+    // The host's sign-in route here is /notes, whose handler, like one refusing a wrong password, leaves the session in place.
+    host = await startHost({ signInPaths: ['/notes'] });
+    const avery = await host.signIn('avery');
+    await avery.post('/prefs', { pref: 'avery-own' });
+    await avery.start('ashley');
+    await avery.post('/prefs', { pref: 'set-as-ashley' });
+    expect((await avery.post('/notes', {})).json).toMatchObject({ savedAs: 'avery', pref: 'set-as-ashley' });
+    expect(trail(host)).toEqual(['started', 'action', 'outcome', 'ended:host-sign-in']);
+    expect((await avery.get('/whoami')).json).toMatchObject({ onBehalf: { active: false, userId: 'avery' }, pref: 'avery-own' });
+  });
+
+  it('what the sign-in handler itself writes is kept', async () => {
+    host = await startHost({ signInPaths: ['/prefs'] });
+    const avery = await host.signIn('avery');
+    await avery.post('/prefs', { pref: 'avery-own' });
+    await avery.start('ashley');
+    await avery.post('/notes', {});
+    expect((await avery.post('/prefs', { pref: 'written-by-the-handler' })).status).toBe(200);
+    expect((await avery.get('/whoami')).json).toMatchObject({ onBehalf: { active: false, userId: 'avery' }, pref: 'written-by-the-handler' });
+  });
+
   it('a path the host blocks while acting stays blocked; RegExps and [] are honoured', async () => {
     let avery = await acting({ blockedWhileActing: ['/logout'] });
     expect((await avery.post('/logout', {})).json.error.code).toBe('BLOCKED_WHILE_ACTING');
