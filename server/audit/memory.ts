@@ -26,10 +26,13 @@ export function memoryAudit(): MemoryAudit {
   };
 }
 
+// A query's ids come as text (a URL, a CLI flag); the host's ids are recorded as its database has them ({ "id": 42 }).
+const idOf = (who: { id: string | number } | undefined) => (who ? String(who.id) : undefined);
+
 /** Whether an event passes an audit query's filters (shared by the sinks that filter in process). */
 export function matches(e: AuditEvent, q: AuditQuery): boolean {
-  if (q.actor && e.actor?.id !== q.actor) return false;
-  if (q.subject && e.subject?.id !== q.subject) return false;
+  if (q.actor && idOf(e.actor) !== q.actor) return false;
+  if (q.subject && idOf(e.subject) !== q.subject) return false;
   if (q.type && e.type !== q.type) return false;
   if (q.sessionId && e.sessionId !== q.sessionId) return false;
   const t = Date.parse(e.time);

@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import express from 'express';
 import session from 'express-session';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditRouter, fileAudit, type FileAudit } from '../../../server/audit/index.js';
+import { auditRouter, fileAudit, memoryAudit, type FileAudit } from '../../../server/audit/index.js';
 import type { AuditSink } from '../../../server/impersonation/types.js';
 import type { AuditEvent } from '../../../shared/index.js';
 import { Client } from '../../helpers/http.js';
@@ -84,6 +84,21 @@ describe('auditRouter', () => {
     expect(ids(await auditor.get('/onbehalf/audit?type=denied'))).toEqual(['e4']);
     const r = await auditor.get('/onbehalf/audit');
     expect(r.headers.get('cache-control')).toBe('no-store');
+  });
+
+  it('filters numeric ids (recorded as the host has them) by their text in the query, in the API and the export', async () => {
+    const numeric = memoryAudit();
+    await numeric.write({ id: 'n1', time: at(0), type: 'started', actor: { id: 42, name: 'Avery' }, subject: { id: 7, name: 'Ashley' }, sessionId: 's-n', reason: 'Ticket SUP-7: her OKRs' });
+    await numeric.write({ id: 'n2', time: at(1), type: 'started', actor: { id: 420, name: 'Other' }, subject: { id: 70, name: 'Other' }, sessionId: 's-m', reason: 'Ticket SUP-8: his OKRs' });
+    const other = await startApp(numeric);
+    try {
+      const aud = await other.as('aud');
+      expect(ids(await aud.get('/onbehalf/audit?actor=42'))).toEqual(['n1']);
+      expect(ids(await aud.get('/onbehalf/audit?subject=7'))).toEqual(['n1']);
+      expect((await aud.get('/onbehalf/audit/export?format=jsonl&subject=7')).text.trim().split('\n').map((l) => JSON.parse(l).id)).toEqual(['n1']);
+    } finally {
+      await other.close();
+    }
   });
 
   it('pages with a cursor: every event once, in order', async () => {
