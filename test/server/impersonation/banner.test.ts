@@ -57,6 +57,17 @@ describe('server-rendered banner', () => {
     expect(streamed.text).toBe('<html><body>part one part two</body></html>');
   });
 
+  it('stays out of HTML fragments a page fetches by script (htmx, Turbo Frames), never out of whole documents or navigations', async () => {
+    host = await startHost({ banner: true });
+    const avery = await host.signIn('avery');
+    await avery.start('ashley');
+    const get = async (path: string, dest?: string) => (await avery.request('GET', path, { headers: { accept: 'text/html', ...(dest && { 'sec-fetch-dest': dest }) } })).text;
+    expect(await get('/cached', 'empty')).toBe('<p>cacheable</p>');
+    for (const dest of ['document', 'iframe', undefined]) expect(await get('/cached', dest)).toContain(BANNER.serverMarker);
+    // Turbo Drive fetches the next whole page by script and swaps its <body> in: the banner must come with it.
+    expect(await get('/', 'empty')).toContain(BANNER.serverMarker);
+  });
+
   it('sets Content-Length to the new body', async () => {
     host = await startHost({ banner: true });
     const avery = await host.signIn('avery');
