@@ -196,31 +196,44 @@ export function pgAudit(options: PgAuditOptions): PgAudit {
   }
 
   /**
-   * Sign a checkpoint at the head when it is still due once the head is locked (another instance
-   * may have written it meanwhile): `count` once `everyEvents` events are unsigned, `interval`
-   * after `everyMs`, `close` whenever events are unsigned.
+   * Sign a checkpoint at `h` and write it in one statement that moves the head only if the head
+   * is still `h` (else another instance signed it first: nothing is written). `durably` false
+   * commits without waiting for the flush, for a caller that flushes after it.
    */
-  async function checkpoint(reason: CheckpointReason) {
+  async function signAt(c: pg.ClientBase, h: Head, reason: CheckpointReason, durably: boolean): Promise<Head | undefined> {
+    const at = new Date(now()).toISOString();
+    const sig = signCheckpoint(signer!, h.seq, h.hash, at);
+    const l = encodeLine(h.seq, h.hash, { checkpoint: { at, reason, sig } });
+    const { rows: [r] } = await c.query({
+      name: `onbehalf-checkpoint-${t.lines}`,
+      text: `WITH sync AS (SELECT set_config('synchronous_commit', $17, true)),
+              moved AS (UPDATE ${t.head} SET seq = $15, hash = $16, since_checkpoint = 0, checkpoint_at = $12::text::timestamptz
+                        FROM sync WHERE seq = $10 AND hash = $11 RETURNING 1),
+              lines AS (INSERT INTO ${t.lines} (${INSERT_COLUMNS}) SELECT u.* FROM ${UNNEST} AS u, moved),
+              copy AS (INSERT INTO ${t.checkpoints} (seq, prev, at, reason, sig) SELECT $10, $11, $12::text, $13, $14 FROM moved)
+         SELECT count(*)::int AS n FROM moved`,
+      values: [...columns([{ seq: h.seq, line: l.text, kind: 'checkpoint' }]), h.seq, h.hash, at, reason, sig, h.seq + 1, l.hash, durably ? 'on' : 'off'],
+      query_timeout: timeoutMs,
+    } as pg.QueryConfig);
+    return r.n ? { seq: h.seq + 1, hash: l.hash, since: 0, checkpointAt: Date.parse(at) } : undefined;
+  }
+
+  /**
+   * Sign a checkpoint at the head when it is still due once the head is locked (another instance
+   * may have written it meanwhile): `interval` after `everyMs`, `close` whenever events are
+   * unsigned. Committed synchronously (nothing flushes after it).
+   */
+  async function checkpoint(reason: 'interval' | 'close') {
     if (!signer) return;
     seen = await transaction(async (c) => {
       const h = await lockHead(c);
-      const due = reason === 'count' ? h.since >= everyEvents : h.since > 0 && (reason === 'close' || now() - h.checkpointAt >= everyMs);
-      if (!due) return h;
-      const at = new Date(now()).toISOString();
-      const sig = signCheckpoint(signer, h.seq, h.hash, at);
-      const l = encodeLine(h.seq, h.hash, { checkpoint: { at, reason, sig } });
-      await c.query(
-        `WITH lines AS (INSERT INTO ${t.lines} (${INSERT_COLUMNS}) SELECT * FROM ${UNNEST}),
-              copy AS (INSERT INTO ${t.checkpoints} (seq, prev, at, reason, sig) VALUES ($10, $11, $12::text, $13, $14))
-         UPDATE ${t.head} SET seq = $15, hash = $16, since_checkpoint = 0, checkpoint_at = $12::timestamptz`,
-        [...columns([{ seq: h.seq, line: l.text, kind: 'checkpoint' }]), h.seq, h.hash, at, reason, sig, h.seq + 1, l.hash],
-      );
-      return { seq: h.seq + 1, hash: l.hash, since: 0, checkpointAt: Date.parse(at) };
+      const due = h.since > 0 && (reason === 'close' || now() - h.checkpointAt >= everyMs);
+      return (due && (await signAt(c, h, reason, true))) || h;
     });
   }
 
   /** Append one batch after the head, each count checkpoint signed at its place, then the one asked for. */
-  async function commit(events: AuditEvent[], forceCheckpoint: CheckpointReason | undefined) {
+  async function commit(events: AuditEvent[], forceCheckpoint: 'interval' | 'close' | undefined) {
     await ensureSchema();
     if (events.length) {
       const c = await pool.connect();
@@ -230,7 +243,10 @@ export function pgAudit(options: PgAuditOptions): PgAudit {
         let rest = events;
         while (rest.length) {
           rest = rest.slice(await append(c, rest));
-          if (signer && seen!.since >= everyEvents) await checkpoint('count');
+          // The appends stop at the count checkpoint's place until it is written, so the head
+          // this append saw is that place; whoever signs it first wins, the others write nothing.
+          // Its commit is flushed by the flush below (or by the batch of whoever signed it).
+          if (signer && seen!.since >= everyEvents) await signAt(c, seen!, 'count', false);
         }
         await flushed(c);
       } catch (e) {
