@@ -1,54 +1,20 @@
-import type { Browser, Page } from 'puppeteer-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'puppeteer-core';
+import { describe, expect, it } from 'vitest';
 import { BANNER, ELIGIBILITY_MESSAGES } from '../../../shared/index.js';
-import { launchChromium, type LaunchedBrowser } from '../../helpers/browser.js';
-import { startDemo, type RunningDemo } from './start-demo.js';
+import { clickAndWait, demoInChromium } from './browser.js';
 
-let d: RunningDemo;
-let chromium: LaunchedBrowser;
-let browser: Browser;
+const suite = demoInChromium();
 
-beforeAll(async () => {
-  d = await startDemo();
-  chromium = await launchChromium();
-  browser = chromium.browser;
-}, 60_000);
-
-afterAll(async () => {
-  await chromium?.close();
-  await d?.close();
-});
-
-/** Each test in its own browser context: its own cookies, so one test's session can't leak into the next. */
-async function newPage() {
-  const context = await browser.createBrowserContext();
-  const page = await context.newPage();
-  await page.setViewport({ width: 1280, height: 900 });
-  return page;
-}
 const text = (page: Page, selector: string) => page.$eval(selector, (el) => (el as HTMLElement).innerText);
 /** Click like a user: scrolled to the middle of the screen (the sticky header and the banner cover the edges). */
 async function click(page: Page, selector: string) {
   await page.$eval(selector, (el) => el.scrollIntoView({ block: 'center' }));
   await page.click(selector);
 }
-async function clickAndWait(page: Page, selector: string) {
-  await page.$eval(selector, (el) => el.scrollIntoView({ block: 'center' }));
-  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click(selector)]);
-}
-async function signIn(page: Page, email: string) {
-  await page.goto(`${d.url}/login`);
-  await page.$eval('input[name=email]', (el) => ((el as HTMLInputElement).value = ''));
-  await page.type('input[name=email]', email);
-  await page.$eval('input[name=password]', (el) => ((el as HTMLInputElement).value = ''));
-  await page.type('input[name=password]', 'demo');
-  await clickAndWait(page, 'form[action="/login"] button[type=submit]');
-}
 
 describe('the demo in real Chromium', () => {
   it('Avery works on behalf of Ashley: banner, check-in attributed to both, Exit, and the audit shows it all', async () => {
-    const page = await newPage();
-    await signIn(page, 'avery@contoso.test');
+    const page = await suite.signedIn('avery@contoso.test');
     expect(await text(page, '[data-testid=signed-in-as]')).toBe('Avery Admin');
 
     // Admin › Users → Actions → Work on behalf (W2), with onbehalf's own eligibility answer.
@@ -118,9 +84,8 @@ describe('the demo in real Chromium', () => {
   }, 120_000);
 
   it('ineligible users are refused in the UI with their reason', async () => {
-    const page = await newPage();
-    await signIn(page, 'avery@contoso.test');
-    await page.goto(`${d.url}/admin/users`);
+    const page = await suite.signedIn('avery@contoso.test');
+    await page.goto(`${suite.url}/admin/users`);
     const cases = { ivan: 'TARGET_INACTIVE', priya: 'TARGET_PRIVATE_OBJECTIVES', avery: 'TARGET_SELF', sam: 'TARGET_PRIVILEGED' } as const;
     for (const [id, code] of Object.entries(cases)) {
       await page.waitForSelector(`[data-eligibility-for="${id}"][data-eligible="false"]`);
@@ -133,7 +98,7 @@ describe('the demo in real Chromium', () => {
       expect(await page.$('details.menu[open]')).toBeNull();
     }
     // Going to the form directly: the reason is shown and Continue is disabled.
-    await page.goto(`${d.url}/admin/users/priya/work-on-behalf`);
+    await page.goto(`${suite.url}/admin/users/priya/work-on-behalf`);
     await page.waitForSelector('[data-eligibility-for="priya"][data-eligible="false"]');
     expect(await text(page, '[data-eligibility-for="priya"]')).toContain(ELIGIBILITY_MESSAGES.TARGET_PRIVATE_OBJECTIVES);
     expect(await page.$eval('button[data-requires-eligible="priya"]', (b) => (b as HTMLButtonElement).disabled)).toBe(true);
@@ -143,7 +108,7 @@ describe('the demo in real Chromium', () => {
 
 /** Admin › Users › Work on behalf of `id`: the reason, then the confirm step (not yet started). */
 async function confirmStep(page: Page, id: string, reason: string) {
-  await page.goto(`${d.url}/admin/users/${id}/work-on-behalf`);
+  await page.goto(`${suite.url}/admin/users/${id}/work-on-behalf`);
   await page.waitForSelector(`[data-eligibility-for="${id}"][data-eligible="true"]`);
   await page.type('textarea[name=reason]', reason);
   await clickAndWait(page, `button[data-requires-eligible="${id}"]`);
@@ -153,23 +118,21 @@ const startFromConfirm = (page: Page) => clickAndWait(page, '[data-testid=confir
 
 describe('the subject’s side in real Chromium', () => {
   it('Ashley sees Avery’s visit on her next page, with what changed; My access keeps it after she dismisses it', async () => {
-    const avery = await newPage();
-    await signIn(avery, 'avery@contoso.test');
+    const avery = await suite.signedIn('avery@contoso.test');
     await confirmStep(avery, 'ashley', 'Ashley asked why her check-in total looks wrong');
     await startFromConfirm(avery);
     expect(await text(avery, '[data-testid=signed-in-as]')).toBe('Ashley');
     // The acting admin gets no way into Ashley's access history.
     expect(await avery.$('[data-testid=my-access]')).toBeNull();
-    expect((await avery.goto(`${d.url}/account/access`))!.status()).toBe(403);
-    await avery.goto(`${d.url}/okrs/kr-opps`);
+    expect((await avery.goto(`${suite.url}/account/access`))!.status()).toBe(403);
+    await avery.goto(`${suite.url}/okrs/kr-opps`);
     await avery.$eval('[data-testid=check-in-form] input[name=value]', (el) => ((el as HTMLInputElement).value = ''));
     await avery.type('[data-testid=check-in-form] input[name=value]', '52');
     await clickAndWait(avery, '[data-testid=check-in-form] button[type=submit]');
     await clickAndWait(avery, '#onbehalf-banner button[type=submit]');
-    await d.demo.ob.settled();
+    await suite.demo.ob.settled();
 
-    const ashley = await newPage();
-    await signIn(ashley, 'ashley@contoso.test');
+    const ashley = await suite.signedIn('ashley@contoso.test');
     await ashley.waitForSelector('#onbehalf-notices');
     const notice = await text(ashley, '#onbehalf-notices');
     expect(notice).toContain('Someone worked on your behalf');
@@ -177,7 +140,7 @@ describe('the subject’s side in real Chromium', () => {
     expect(notice).toContain('Ashley asked why her check-in total looks wrong');
     expect(notice).toContain('POST /okrs/kr-opps/check-ins');
     // The feed names her as the doer and Avery as the true actor (attribution()).
-    await ashley.goto(`${d.url}/activity`);
+    await ashley.goto(`${suite.url}/activity`);
     expect(await text(ashley, '[data-testid=feed] li:first-child')).toContain('by Avery Admin on behalf of Ashley');
 
     await clickAndWait(ashley, '#onbehalf-notices a[href="/account/access"]');
@@ -189,22 +152,20 @@ describe('the subject’s side in real Chromium', () => {
     while (await ashley.$('#onbehalf-notices button[type=submit]')) await clickAndWait(ashley, '#onbehalf-notices button[type=submit]');
     expect(new URL(ashley.url()).pathname).toBe('/account/access');
     expect(await text(ashley, '[data-testid=sessions] tbody tr:first-child')).toContain('seen');
-    await ashley.goto(`${d.url}/`);
+    await ashley.goto(`${suite.url}/`);
     expect(await ashley.$('#onbehalf-notices')).toBeNull();
     await avery.browserContext().close();
     await ashley.browserContext().close();
   }, 120_000);
 
   it('Ben grants access before support can start; Olivia’s needs Audrey’s approval first', async () => {
-    const avery = await newPage();
-    await signIn(avery, 'avery@contoso.test');
+    const avery = await suite.signedIn('avery@contoso.test');
     await confirmStep(avery, 'ben', 'Ben cannot see the EMEA objective any more');
     expect(await text(avery, '[data-testid=consent-note]')).toContain('Ben Member asked to be consulted');
     await startFromConfirm(avery);
     expect(await text(avery, 'body')).toContain('CONSENT_REQUIRED');
 
-    const ben = await newPage();
-    await signIn(ben, 'ben@contoso.test');
+    const ben = await suite.signedIn('ben@contoso.test');
     await clickAndWait(ben, '[data-testid=my-access]');
     await ben.select('[data-testid=grant-form] select[name=hours]', '1');
     await clickAndWait(ben, '[data-testid=grant-form] button[type=submit]');
@@ -219,8 +180,7 @@ describe('the subject’s side in real Chromium', () => {
     await startFromConfirm(avery);
     expect(await text(avery, 'body')).toContain('APPROVAL_REQUIRED');
 
-    const audrey = await newPage();
-    await signIn(audrey, 'audrey@contoso.test');
+    const audrey = await suite.signedIn('audrey@contoso.test');
     await clickAndWait(audrey, 'nav a[href="/admin/approvals"]');
     const item = await text(audrey, '[data-testid=approvals] li');
     expect(item).toContain('Avery Admin asks to work on behalf of Olivia Owner');
@@ -231,9 +191,8 @@ describe('the subject’s side in real Chromium', () => {
     await startFromConfirm(avery);
     expect(await text(avery, '[data-testid=signed-in-as]')).toBe('Olivia Owner');
     await clickAndWait(avery, '#onbehalf-banner button[type=submit]');
-    await d.demo.ob.settled();
-    const olivia = await newPage();
-    await signIn(olivia, 'olivia@contoso.test');
+    await suite.demo.ob.settled();
+    const olivia = await suite.signedIn('olivia@contoso.test');
     await clickAndWait(olivia, '[data-testid=my-access]');
     expect(await text(olivia, '[data-testid=sessions] tbody tr:first-child')).toContain('approved by Audrey Auditor');
     for (const p of [avery, ben, audrey, olivia]) await p.browserContext().close();
