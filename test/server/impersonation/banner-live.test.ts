@@ -1,35 +1,18 @@
 // The server-rendered banner in real headless Chromium, without the extension: it ticks, its Exit
 // is the first Tab stop, and every tab of the host says within 2 s that the session ended.
-import type { Browser, Page } from 'puppeteer-core';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import type { Page } from 'puppeteer-core';
+import { expect, test } from 'vitest';
 import { BANNER } from '../../../shared/index.js';
-import { launchChromium, type LaunchedBrowser } from '../../helpers/browser.js';
 import { actingTab, hostStatus, startThroughHostApi } from '../../extension/chromium.js';
-import { ADMIN, ASHLEY, startTestHost, type TestHost } from '../../extension/host.js';
+import { ADMIN, ASHLEY } from '../../extension/host.js';
+import { bannerHostInChromium, waitForEnded } from './banner.js';
 
-let chromium: LaunchedBrowser;
-let browser: Browser;
-let host: TestHost;
-
-beforeAll(async () => {
-  host = await startTestHost({ serverBanner: true });
-  chromium = await launchChromium();
-  browser = chromium.browser;
-}, 60_000);
-
-afterAll(async () => {
-  await chromium?.close();
-  await host?.close();
-});
+const suite = bannerHostInChromium();
 
 const bannerText = (page: Page) => page.$eval('#onbehalf-banner', (e) => (e as HTMLElement).innerText.replace(/\s+/g, ' '));
 
-async function waitForEnded(page: Page, timeout: number) {
-  await page.waitForFunction((t) => document.getElementById('onbehalf-banner')?.innerText.includes(t), { timeout, polling: 50 }, BANNER.ended(ASHLEY.name));
-}
-
 test('the countdown ticks, and Exit is the first Tab stop', async () => {
-  const page = await actingTab(browser, host.origin, ADMIN.id, ASHLEY.id);
+  const page = await actingTab(suite.browser, suite.host.origin, ADMIN.id, ASHLEY.id);
   await page.waitForSelector('#onbehalf-banner');
   const first = await page.$eval('[data-expires-at]', (e) => e.textContent);
   await page.waitForFunction((t) => document.querySelector('[data-expires-at]')!.textContent !== t, { timeout: 3000 }, first);
@@ -44,9 +27,9 @@ test('the countdown ticks, and Exit is the first Tab stop', async () => {
 });
 
 test('Exit in one tab: the other tab says it ended within 2 s, and its button reloads as the admin', async () => {
-  const a = await actingTab(browser, host.origin, ADMIN.id, ASHLEY.id);
-  const b = await browser.newPage();
-  await b.goto(`${host.origin}/other`);
+  const a = await actingTab(suite.browser, suite.host.origin, ADMIN.id, ASHLEY.id);
+  const b = await suite.browser.newPage();
+  await b.goto(`${suite.host.origin}/other`);
   expect(await bannerText(b)).toContain(BANNER.detail(ASHLEY.name));
   await a.bringToFront();
   const left = a.waitForNavigation();
@@ -66,11 +49,11 @@ test('Exit in one tab: the other tab says it ended within 2 s, and its button re
 });
 
 test('revoked elsewhere: every tab says so within 2 s; a new session shows its own reason, not an earlier one', async () => {
-  const a = await actingTab(browser, host.origin, ADMIN.id, ASHLEY.id);
-  const b = await browser.newPage();
-  await b.goto(`${host.origin}/other`);
+  const a = await actingTab(suite.browser, suite.host.origin, ADMIN.id, ASHLEY.id);
+  const b = await suite.browser.newPage();
+  await b.goto(`${suite.host.origin}/other`);
   const started = Date.now();
-  expect(await host.ob.revoke({ subjectId: ASHLEY.id })).toBe(1);
+  expect(await suite.host.ob.revoke({ subjectId: ASHLEY.id })).toBe(1);
   await Promise.all([waitForEnded(a, 2000), waitForEnded(b, 2000)]);
   expect(Date.now() - started).toBeLessThan(2000);
 
