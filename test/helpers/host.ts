@@ -21,6 +21,19 @@ export function testUsers(): Map<string, DirectoryUser> {
   return new Map(list.map((u) => [String(u.id), u]));
 }
 
+/** The warnings onBehalf gives at start-up with NODE_ENV=production and no store (so the memory one). */
+export function warningsInProduction(): string[] {
+  const warnings: string[] = [];
+  const prev = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    onBehalf({ users: { get: () => undefined, search: () => [] }, currentUser: () => undefined, audit: memoryAudit(), warn: (m) => warnings.push(m), sweepIntervalMs: 0 });
+  } finally {
+    process.env.NODE_ENV = prev;
+  }
+  return warnings;
+}
+
 export interface TestHost {
   url: string;
   ob: OnBehalf;

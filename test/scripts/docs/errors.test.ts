@@ -9,7 +9,7 @@ import { actingTokens, verifyActingTokens } from '../../../server/tokens/index.j
 import { ERROR_STATUS, ERRORS_PAGE, SETUP_CODES } from '../../../shared/errors.js';
 import { ROOT } from '../../../scripts/docs/index.js';
 import { anchorOf, collectCodes, errorsPage } from '../../../scripts/docs/errors.js';
-import { startHost } from '../../helpers/host.js';
+import { startHost, warningsInProduction } from '../../helpers/host.js';
 
 const page = readFileSync(join(ROOT, ERRORS_PAGE), 'utf8');
 const anchors = new Set([...page.matchAll(/^#{1,6} (.+)$/gm)].map((m) => m[1].trim().toLowerCase().replace(/[^\w\- ]/g, '').replace(/ /g, '-')));
@@ -57,14 +57,7 @@ describe('setup warnings and option errors link to their entry', () => {
   const users = { get: () => undefined, search: () => [] };
 
   it('at start-up: the memory store in production, an unsigned file audit', () => {
-    const warnings: string[] = [];
-    const prev = process.env.NODE_ENV;
-    process.env.NODE_ENV = 'production';
-    try {
-      onBehalf({ users, currentUser: () => undefined, audit: memoryAudit(), warn: (m) => warnings.push(m), sweepIntervalMs: 0 });
-    } finally {
-      process.env.NODE_ENV = prev;
-    }
+    const warnings = warningsInProduction();
     const dir = mkdtempSync(join(tmpdir(), 'onbehalf-docs-'));
     dirs.push(dir);
     fileAudit({ dir, warn: (m) => warnings.push(m) });

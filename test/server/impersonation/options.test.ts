@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { memoryAudit, onBehalf } from '../../../server/index.js';
 import { privateObjectivesRule } from '../../../server/okr/index.js';
-import { startHost, type TestHost } from '../../helpers/host.js';
+import { startHost, warningsInProduction, type TestHost } from '../../helpers/host.js';
 
 let host: TestHost | undefined;
 afterEach(async () => {
@@ -22,14 +22,7 @@ describe('options and start-up validations', () => {
   });
 
   it('warns about the memory store in production', () => {
-    const warnings: string[] = [];
-    const prev = process.env.NODE_ENV;
-    process.env.NODE_ENV = 'production';
-    try {
-      onBehalf({ users, currentUser: () => undefined, audit: memoryAudit(), warn: (m) => warnings.push(m), sweepIntervalMs: 0 });
-    } finally {
-      process.env.NODE_ENV = prev;
-    }
+    const warnings = warningsInProduction();
     expect(warnings.join('\n')).toMatch(/memoryStore\(\) in production/);
   });
 
