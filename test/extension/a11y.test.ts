@@ -1,38 +1,26 @@
 // axe-core's WCAG 2 A/AA rules on the extension's own pages, in real Chromium with the built
 // extension: the options page, and the popup in each of its states (picker with results and a
 // message, confirm with field errors, four-eyes pending, acting). No serious or critical violation.
-import type { Page } from 'puppeteer-core';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { buildExtension } from '../../extension/build.mjs';
+import { expect, test } from 'vitest';
 import type { DirectoryUser } from '../../server/index.js';
 import { seriousViolations } from '../helpers/axe.js';
-import { enableHost, launchChromium, openPopup, signIn, type ExtensionBrowser } from './chromium.js';
-import { ADMIN, DEFAULT_USERS, startTestHost, type TestHost } from './host.js';
+import { openPopup } from './chromium.js';
+import { ADMIN, DEFAULT_USERS } from './host.js';
+import { pickFirst } from './popup.js';
+import { extensionSuite } from './suite.js';
 
 const OLIVIA: DirectoryUser = { id: 'u-olivia', name: 'Olivia Owner', email: 'olivia@example.test', active: true, privilege: 0 };
-let eb: ExtensionBrowser;
-let host: TestHost;
-let tab: Page;
-
-beforeAll(async () => {
-  const dir = await buildExtension({ test: true });
-  host = await startTestHost({ users: [...DEFAULT_USERS, OLIVIA], onBehalf: { subject: { approval: ({ target }) => target.id === OLIVIA.id } } });
-  eb = await launchChromium(dir);
-  await enableHost(eb, host.origin);
-  tab = await eb.browser.newPage();
-  await signIn(tab, host.origin, ADMIN.id);
-}, 120_000);
-
-afterAll(async () => {
-  await eb?.close();
-  await host?.close();
+const suite = extensionSuite({
+  users: [...DEFAULT_USERS, OLIVIA],
+  onBehalf: { subject: { approval: ({ target }) => target.id === OLIVIA.id } },
+  signedInAs: ADMIN.id,
 });
 
 test('the options page, with a site listed and an error shown', async () => {
-  const page = eb.extPage;
+  const page = suite.eb.extPage;
   // In front: a background tab runs no animation frames, which waitForFunction polls on.
   await page.bringToFront();
-  await page.goto(`chrome-extension://${eb.extensionId}/options.html`);
+  await page.goto(`chrome-extension://${suite.eb.extensionId}/options.html`);
   await page.waitForFunction(() => document.querySelectorAll('#host-rows tr').length === 1);
   expect(await seriousViolations(page)).toEqual([]);
   await page.locator('#origin').fill('not a url');
@@ -42,7 +30,7 @@ test('the options page, with a site listed and an error shown', async () => {
 });
 
 test('the popup: picker, confirm with errors, four-eyes, acting', async () => {
-  const popup = await openPopup(eb, tab);
+  const popup = await openPopup(suite.eb, suite.tab);
   await popup.waitForSelector('#picker:not([hidden])');
   expect(await seriousViolations(popup)).toEqual([]);
 
@@ -54,11 +42,7 @@ test('the popup: picker, confirm with errors, four-eyes, acting', async () => {
   await popup.waitForSelector('#picker-error:not([hidden])');
   expect(await seriousViolations(popup)).toEqual([]);
 
-  await popup.locator('#search').fill('olivia');
-  await popup.waitForFunction(() => document.querySelector('#results .state'));
-  await popup.focus('#search');
-  await popup.keyboard.press('Enter');
-  await popup.waitForSelector('#confirm:not([hidden])');
+  await pickFirst(popup, 'olivia', ['#results [role=option] .state', 'Needs a second admin’s approval.']);
   await popup.locator('#ticket').fill('SUP-\u200b1');
   await popup.locator('#start').click();
   await popup.waitForSelector('#ticket-error:not([hidden])');
@@ -70,17 +54,14 @@ test('the popup: picker, confirm with errors, four-eyes, acting', async () => {
   expect(await seriousViolations(popup)).toEqual([]);
   await popup.close();
 
-  const second = await openPopup(eb, tab);
-  await second.locator('#search').fill('ashley');
-  await second.waitForFunction(() => document.querySelector('#results [role=option] .name')?.textContent === 'Ashley Kim');
-  await second.focus('#search');
-  await second.keyboard.press('Enter');
+  const second = await openPopup(suite.eb, suite.tab);
+  await pickFirst(second, 'ashley', ['#results [role=option] .name', 'Ashley Kim']);
   await second.locator('#reason').fill('Ashley cannot see her key results');
-  const landed = tab.waitForNavigation();
+  const landed = suite.tab.waitForNavigation();
   await second.locator('#start').click();
   await landed;
   await second.close().catch(() => undefined);
-  const acting = await openPopup(eb, tab);
+  const acting = await openPopup(suite.eb, suite.tab);
   await acting.waitForSelector('#acting:not([hidden])');
   expect(await seriousViolations(acting)).toEqual([]);
   await acting.close();

@@ -2,12 +2,13 @@
 // the requester asks for approval from the popup, a second admin approves in their own browser
 // session, and the requester starts — with the reason and ticket that were approved.
 import type { Page } from 'puppeteer-core';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { BANNER } from '../../shared/index.js';
-import { buildExtension } from '../../extension/build.mjs';
 import type { DirectoryUser } from '../../server/index.js';
-import { callHostApi, enableHost, hostStatus, launchChromium, openPopup, signIn, waitForBanner, type ExtensionBrowser } from './chromium.js';
-import { ASHLEY, startTestHost, type TestHost } from './host.js';
+import { callHostApi, hostStatus, openPopup, signIn, waitForBanner } from './chromium.js';
+import { ASHLEY } from './host.js';
+import { pickFirst, search } from './popup.js';
+import { extensionSuite } from './suite.js';
 
 /** Holds both permissions, so only the four-eyes rule keeps her from approving her own request. */
 const AVERY: DirectoryUser = { id: 'u-avery', name: 'Avery Admin', email: 'avery@example.test', active: true, permissions: ['impersonate', 'impersonate:approve'], privilege: 50 };
@@ -15,31 +16,13 @@ const AUDREY: DirectoryUser = { id: 'u-audrey', name: 'Audrey Approver', email: 
 const OLIVIA: DirectoryUser = { id: 'u-olivia', name: 'Olivia Owner', email: 'olivia@example.test', active: true, privilege: 0 };
 const REASON = 'Olivia reports the org roll-up is off';
 
-let eb: ExtensionBrowser;
-let host: TestHost;
-
-beforeAll(async () => {
-  const dir = await buildExtension({ test: true });
-  host = await startTestHost({
-    users: [AVERY, AUDREY, OLIVIA, ASHLEY],
-    onBehalf: { subject: { approval: ({ target }) => target.id === OLIVIA.id } },
-  });
-  eb = await launchChromium(dir);
-  await enableHost(eb, host.origin);
-}, 120_000);
-
-afterAll(async () => {
-  await eb?.close();
-  await host?.close();
+const suite = extensionSuite({
+  users: [AVERY, AUDREY, OLIVIA, ASHLEY],
+  onBehalf: { subject: { approval: ({ target }) => target.id === OLIVIA.id } },
 });
 
-async function pickOlivia(popup: Page) {
-  await popup.locator('#search').fill('olivia');
-  await popup.waitForFunction(() => document.querySelector('#results [role=option] .name')?.textContent === 'Olivia Owner');
-  await popup.focus('#search');
-  await popup.keyboard.press('Enter');
-  await popup.waitForSelector('#confirm:not([hidden])');
-}
+const NEEDS_APPROVAL: [string, string] = ['#results [role=option] .state', 'Needs a second admin’s approval.'];
+const REQUESTED: [string, string] = ['#results [role=option] .state', 'Approval requested: waiting for a second admin.'];
 const confirmState = (popup: Page) =>
   popup.evaluate(() => ({
     button: document.getElementById('start')!.textContent,
@@ -51,16 +34,12 @@ const confirmState = (popup: Page) =>
   }));
 
 test('a protected user: Request approval, pending (also after reopening), approved by a second admin, then Start', async () => {
-  const tab = await eb.browser.newPage();
-  await signIn(tab, host.origin, AVERY.id);
+  const tab = await suite.eb.browser.newPage();
+  await signIn(tab, suite.host.origin, AVERY.id);
 
   // The picker says before anything is sent that Olivia needs a second admin.
-  let popup = await openPopup(eb, tab);
-  await popup.locator('#search').fill('olivia');
-  await popup.waitForFunction(() => document.querySelector('#results [role=option] .state')?.textContent === 'Needs a second admin’s approval.');
-  await popup.focus('#search');
-  await popup.keyboard.press('Enter');
-  await popup.waitForSelector('#confirm:not([hidden])');
+  let popup = await openPopup(suite.eb, tab);
+  await pickFirst(popup, 'olivia', NEEDS_APPROVAL);
   let state = await confirmState(popup);
   expect(state.button).toBe('Request approval');
   expect(state.note).toContain('Working on behalf of Olivia Owner needs a second admin’s approval.');
@@ -82,17 +61,16 @@ test('a protected user: Request approval, pending (also after reopening), approv
   await popup.close();
 
   // Reopened later: still pending, in the list and in the confirm step.
-  popup = await openPopup(eb, tab);
-  await popup.locator('#search').fill('olivia');
-  await popup.waitForFunction(() => document.querySelector('#results [role=option] .state')?.textContent === 'Approval requested: waiting for a second admin.');
-  await pickOlivia(popup);
+  popup = await openPopup(suite.eb, tab);
+  await search(popup, 'olivia', REQUESTED);
+  await pickFirst(popup, 'olivia', ['#results [role=option] .name', 'Olivia Owner']);
   await popup.waitForFunction((r) => (document.getElementById('reason') as HTMLTextAreaElement).value === r && (document.getElementById('reason') as HTMLTextAreaElement).readOnly, {}, REASON);
   expect(await confirmState(popup)).toMatchObject({ button: 'Waiting for approval…', disabled: true, ticket: 'SUP-77', readOnly: true });
 
   // Audrey, in her own browser session, approves.
-  const other = await eb.browser.createBrowserContext();
+  const other = await suite.eb.browser.createBrowserContext();
   const audrey = await other.newPage();
-  await signIn(audrey, host.origin, AUDREY.id);
+  await signIn(audrey, suite.host.origin, AUDREY.id);
   const waiting = (await callHostApi(audrey, 'GET', '/approvals')).body.requests;
   expect(waiting.map((r: { id: string }) => r.id)).toEqual([request.id]);
   expect(await callHostApi(audrey, 'POST', `/approvals/${request.id}/approve`)).toMatchObject({ status: 200, body: { request: { status: 'approved' } } });
@@ -103,16 +81,16 @@ test('a protected user: Request approval, pending (also after reopening), approv
   const landed = tab.waitForNavigation();
   await popup.locator('#start').click();
   await landed;
-  const banner = await waitForBanner(eb, tab, true);
+  const banner = await waitForBanner(suite.eb, tab, true);
   expect(banner.text).toContain(BANNER.title('Olivia Owner'));
   expect(banner.text).toContain(`${REASON} · Ticket: SUP-77`);
   await popup.close().catch(() => undefined);
 
   // Exit; Olivia's history names Audrey as the approver.
   expect((await callHostApi(tab, 'POST', '/stop')).status).toBe(200);
-  await host.ob.settled();
+  await suite.host.ob.settled();
   const olivia = await other.newPage();
-  await signIn(olivia, host.origin, OLIVIA.id);
+  await signIn(olivia, suite.host.origin, OLIVIA.id);
   const { body } = await callHostApi(olivia, 'GET', '/me/access');
   expect(body.sessions[0]).toMatchObject({ actor: { name: AVERY.name }, approver: { name: AUDREY.name }, reason: REASON, ticket: 'SUP-77' });
   await other.close();

@@ -2,12 +2,13 @@
 // keyboard, screen-reader names and states, messages beside their fields, eligible users first,
 // recent users checked again.
 import type { Page } from 'puppeteer-core';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { ELIGIBILITY_MESSAGES } from '../../shared/index.js';
-import { buildExtension } from '../../extension/build.mjs';
 import type { DirectoryUser } from '../../server/index.js';
-import { callHostApi, enableHost, launchChromium, openPopup, signIn, type ExtensionBrowser } from './chromium.js';
-import { ADMIN, manyUsers, startTestHost, type TestHost } from './host.js';
+import { callHostApi, openPopup } from './chromium.js';
+import { ADMIN, manyUsers } from './host.js';
+import { pickFirst, search as searchFor } from './popup.js';
+import { extensionSuite } from './suite.js';
 
 const GONE: DirectoryUser = { id: 'u-gone', name: 'Ines Gone', email: 'ines.gone@example.test', active: false, privilege: 0 };
 const GARY: DirectoryUser = { id: 'u-gary', name: 'Gary Gone', email: 'gary.gone@example.test', active: false, privilege: 0 };
@@ -15,29 +16,12 @@ const INES: DirectoryUser = { id: 'u-ines', name: 'Ines Here', email: 'ines.here
 /** Becomes inactive during the test: the directory holds this very object. */
 const RITA: DirectoryUser = { id: 'u-rita', name: 'Rita Recent', email: 'rita@example.test', active: true, privilege: 0 };
 
-let eb: ExtensionBrowser;
-let host: TestHost;
-let tab: Page;
+// The inactive users come first in the directory's own order.
+const suite = extensionSuite({ users: [ADMIN, GONE, GARY, INES, RITA, ...manyUsers(30)], signedInAs: ADMIN.id });
 
-beforeAll(async () => {
-  const dir = await buildExtension({ test: true });
-  // The inactive users come first in the directory's own order.
-  host = await startTestHost({ users: [ADMIN, GONE, GARY, INES, RITA, ...manyUsers(30)] });
-  eb = await launchChromium(dir);
-  await enableHost(eb, host.origin);
-  tab = await eb.browser.newPage();
-  await signIn(tab, host.origin, ADMIN.id);
-}, 120_000);
-
-afterAll(async () => {
-  await eb?.close();
-  await host?.close();
-});
-
-async function search(popup: Page, q: string) {
-  await popup.locator('#search').fill(q);
-  await popup.waitForFunction((q) => document.getElementById('results-label')?.textContent === `Users matching “${q}”`, {}, q);
-}
+/** The search, once the list says it shows its results. */
+const matching = (q: string): [string, string] => ['#results-label', `Users matching “${q}”`];
+const search = (popup: Page, q: string) => searchFor(popup, q, matching(q));
 const optionNames = (popup: Page) => popup.$$eval('#results [role=option] .name', (els) => els.map((e) => e.textContent));
 /** The listbox's accessible name, as the browser computes it for screen readers. */
 async function listboxName(popup: Page) {
@@ -48,7 +32,7 @@ const visibleError = (popup: Page, id: string) =>
   popup.$eval(`#${id}`, (e) => ((e as HTMLElement).hidden ? null : e.textContent));
 
 test('eligible users first; the list is named for what it shows and is no Tab stop; Enter on an unpickable user says why; Esc clears it', async () => {
-  const popup = await openPopup(eb, tab);
+  const popup = await openPopup(suite.eb, suite.tab);
   await popup.waitForSelector('#picker:not([hidden])');
   // Nobody picked yet: no empty listbox, a hint instead.
   await popup.waitForFunction(() => document.getElementById('results-empty')?.textContent === 'Type a name or an email to search.');
@@ -85,8 +69,8 @@ test('eligible users first; the list is named for what it shows and is no Tab st
 });
 
 test('invalid fields are marked aria-invalid, each message beside its field, in words', async () => {
-  const popup = await openPopup(eb, tab);
-  await pickFirst(popup, 'ines here');
+  const popup = await openPopup(suite.eb, suite.tab);
+  await pickFirst(popup, 'ines here', matching('ines here'));
   await popup.locator('#reason').fill('short');
   await popup.locator('#ticket').fill('SUP-\u200b42');
   await popup.locator('#start').click();
@@ -115,37 +99,29 @@ test('invalid fields are marked aria-invalid, each message beside its field, in 
   await popup.waitForFunction(() => !document.getElementById('reason')?.hasAttribute('aria-invalid'));
   expect(await popup.$eval('#ticket', (e) => e.hasAttribute('aria-invalid'))).toBe(false);
   // The start went through: leave again for the next test.
-  await tab.waitForFunction(() => document.getElementById('who')?.textContent === 'Signed in as Ines Here');
+  await suite.tab.waitForFunction(() => document.getElementById('who')?.textContent === 'Signed in as Ines Here');
   await popup.close().catch(() => undefined);
-  await stop(tab);
+  await stop(suite.tab);
 });
 
 /** Exit through the host's own API, as the admin's other tab would. */
 async function stop(page: Page) {
   expect((await callHostApi(page, 'POST', '/stop')).status).toBe(200);
-  await page.goto(`${host.origin}/`);
-}
-
-/** Search, pick the first entry with Enter, and wait for the confirm step. */
-async function pickFirst(popup: Page, q: string) {
-  await search(popup, q);
-  await popup.focus('#search');
-  await popup.keyboard.press('Enter');
-  await popup.waitForSelector('#confirm:not([hidden])');
+  await page.goto(`${suite.host.origin}/`);
 }
 
 test('recent users keep their e-mail and show whether they can be picked now, checked again with the host', async () => {
   // Rita is picked and worked for once.
-  let popup = await openPopup(eb, tab);
-  await pickFirst(popup, 'rita');
+  let popup = await openPopup(suite.eb, suite.tab);
+  await pickFirst(popup, 'rita', matching('rita'));
   await popup.locator('#reason').fill('Rita cannot open her team page');
-  const landed = tab.waitForNavigation();
+  const landed = suite.tab.waitForNavigation();
   await popup.locator('#start').click();
   await landed;
   await popup.close().catch(() => undefined);
-  await stop(tab);
+  await stop(suite.tab);
 
-  popup = await openPopup(eb, tab);
+  popup = await openPopup(suite.eb, suite.tab);
   await popup.waitForFunction(() => document.querySelector('#results [role=option] .email')?.textContent === 'rita@example.test');
   expect(await optionNames(popup)).toEqual(['Rita Recent', 'Ines Here']);
   expect(await listboxName(popup)).toBe('Recent users');
@@ -154,7 +130,7 @@ test('recent users keep their e-mail and show whether they can be picked now, ch
 
   // Since then she left the company: the recent list says so and she can't be picked (D10).
   RITA.active = false;
-  popup = await openPopup(eb, tab);
+  popup = await openPopup(suite.eb, suite.tab);
   await popup.waitForFunction((m) => document.querySelector('#results [role=option]:last-child .why')?.textContent === m, {}, ELIGIBILITY_MESSAGES.TARGET_INACTIVE);
   const rows = await popup.$$eval('#results [role=option]', (els) =>
     els.map((li) => ({ name: li.querySelector('.name')?.textContent, email: li.querySelector('.email')?.textContent, disabled: li.getAttribute('aria-disabled') })),
@@ -172,8 +148,8 @@ test('recent users keep their e-mail and show whether they can be picked now, ch
   // Esc with an empty search clears the message first; the next Esc would close.
   await popup.keyboard.press('Escape');
   expect(await visibleError(popup, 'picker-error')).toBeNull();
-  const stored = await eb.extPage.evaluate(() => (globalThis as any).chrome.storage.local.get('recent'));
-  expect(stored.recent[host.origin]).toEqual([
+  const stored = await suite.eb.extPage.evaluate(() => (globalThis as any).chrome.storage.local.get('recent'));
+  expect(stored.recent[suite.host.origin]).toEqual([
     { id: RITA.id, name: RITA.name, email: RITA.email },
     { id: INES.id, name: INES.name, email: INES.email },
   ]);
