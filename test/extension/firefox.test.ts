@@ -3,7 +3,7 @@ import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { BANNER } from '../../shared/index.js';
 import { buildExtension } from '../../extension/build.mjs';
-import { fill, launchFirefox, openExtensionPage, probe, tabIdOf, until, type FirefoxWithExtension } from './firefox.js';
+import { enableHost, fill, launchFirefox, openExtensionPage, probe, tabIdOf, until, type FirefoxWithExtension } from './firefox.js';
 import { ADMIN, ASHLEY, BANNER_HOST, startTestHost, type TestHost } from './host.js';
 
 let ff: FirefoxWithExtension;
@@ -31,11 +31,7 @@ async function waitForProbe(ext: Page, tabId: number, mounted: boolean) {
 }
 
 test('Firefox: enable the host, start from the popup, the banner appears, Exit ends the session', async () => {
-  const ext = await ff.browser.newPage();
-  await openExtensionPage(ext, 'options.html', '#origin');
-  await fill(ext, '#origin', host.origin);
-  await (await ext.waitForSelector('#add-button'))!.click();
-  await until(ext, (o) => [...document.querySelectorAll('#host-rows td')].some((td) => td.textContent === o), host.origin);
+  const ext = await enableHost(ff.browser, host.origin);
 
   const page = await ff.browser.newPage();
   await page.goto(`${host.origin}/test/signin?as=${ADMIN.id}`);

@@ -52,6 +52,16 @@ export async function until<A>(page: Page, fn: (arg: A) => boolean, arg: A, time
   }
 }
 
+/** Enable a host the way an admin does, on the options page: the page, kept open for the tests' extension API calls. */
+export async function enableHost(browser: Browser, origin: string): Promise<Page> {
+  const ext = await browser.newPage();
+  await openExtensionPage(ext, 'options.html', '#origin');
+  await fill(ext, '#origin', origin);
+  await (await ext.waitForSelector('#add-button'))!.click();
+  await until(ext, (o) => [...document.querySelectorAll('#host-rows td')].some((td) => td.textContent === o), origin);
+  return ext;
+}
+
 export async function tabIdOf(extPage: Page, url: string): Promise<number> {
   return extPage.evaluate(async (u) => {
     const tabs = await (globalThis as any).browser.tabs.query({});
@@ -61,4 +71,15 @@ export async function tabIdOf(extPage: Page, url: string): Promise<number> {
 
 export async function probe(extPage: Page, tabId: number): Promise<BannerProbe> {
   return extPage.evaluate((id) => (globalThis as any).browser.tabs.sendMessage(id, { type: 'probe' }, { frameId: 0 }), tabId) as Promise<BannerProbe>;
+}
+
+/** Probe until the banner is mounted and on top, or `timeoutMs` have passed: the last probe either way (undefined if none answered). */
+export async function probeUntilOnTop(extPage: Page, tabId: number, timeoutMs: number): Promise<BannerProbe | undefined> {
+  const end = Date.now() + timeoutMs;
+  let banner = await probe(extPage, tabId).catch(() => undefined);
+  while (!(banner?.mounted && banner.onTop) && Date.now() < end) {
+    await new Promise((r) => setTimeout(r, 150));
+    banner = await probe(extPage, tabId).catch(() => undefined);
+  }
+  return banner;
 }
