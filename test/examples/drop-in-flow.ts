@@ -1,7 +1,6 @@
 // The end-to-end story every drop-in example must pass in Chromium: an admin signs in with the
 // app's own login, starts from onbehalf's built-in page, sees and changes the subject's data
 // through the app's unchanged routes, exits, and signs in again and logs out while acting.
-import type { Server } from 'node:http';
 import type { Page } from 'puppeteer-core';
 import { expect } from 'vitest';
 import type { AuditEvent } from '../../shared/index.js';
@@ -26,13 +25,6 @@ export interface Example {
   heading(page: Page): Promise<string>;
   signOutButton: string;
   close(): Promise<void>;
-}
-
-export async function listen(app: { listen: (port: number, host: string, cb: () => void) => Server }): Promise<{ server: Server; url: string }> {
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  return { server, url: `http://127.0.0.1:${(server.address() as { port: number }).port}` };
 }
 
 const ended = (x: Example) => x.audit.events.filter((e) => e.type === 'ended').map((e) => e.cause);

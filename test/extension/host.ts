@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import express from 'express';
 import session from 'express-session';
-import type { AddressInfo } from 'node:net';
+import { listen } from '../helpers/http.js';
 import { ATTACKS } from './attacks.js';
 import { memoryAudit, onBehalf, type DirectoryUser, type OnBehalf, type OnBehalfOptions } from '../../server/index.js';
 
@@ -112,16 +112,13 @@ export async function startTestHost(options: TestHostOptions = {}): Promise<Test
     const who = ctx?.userId ? `Signed in as ${users.get(ctx.userId)?.name ?? ctx.userId}` : 'Signed out';
     res.type('html').send(page(escape(who)));
   });
-  const server = app.listen(0, '127.0.0.1');
-  await new Promise<void>((resolve) => server.once('listening', resolve));
-  const { port } = server.address() as AddressInfo;
+  const { url, close } = await listen(app);
   return {
-    origin: `http://127.0.0.1:${port}`,
+    origin: url,
     ob,
     close: async () => {
       await ob.close();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await close();
     },
   };
 }

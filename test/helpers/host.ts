@@ -1,8 +1,7 @@
 import express from 'express';
 import session from 'express-session';
-import type { Server } from 'node:http';
 import { attribution, memoryAudit, onBehalf, type DirectoryUser, type OnBehalf, type OnBehalfOptions } from '../../server/index.js';
-import { Client } from './http.js';
+import { Client, listen } from './http.js';
 
 /** The people of the test host (a small directory that tests may change mid-session). */
 export function testUsers(): Map<string, DirectoryUser> {
@@ -126,11 +125,7 @@ export async function startHost(
     setTimeout(() => res.end('part two</body></html>'), 5);
   });
 
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  const { port } = server.address() as { port: number };
-  const url = `http://127.0.0.1:${port}`;
+  const { url, close } = await listen(app);
   const basePath = options.basePath ?? '/onbehalf';
   return {
     url,
@@ -150,8 +145,7 @@ export async function startHost(
     },
     async close() {
       await ob.close();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await close();
     },
   };
 }

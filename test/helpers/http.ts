@@ -1,3 +1,6 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
 /**
  * A tiny browser-like HTTP client for tests: keeps cookies, sends JSON, reads the CSRF token
  * from the status endpoint. It talks to a real server over 127.0.0.1.
@@ -92,4 +95,27 @@ export class Client {
   stop() {
     return this.post(`${this.basePath}/stop`);
   }
+}
+
+export interface Listening {
+  server: Server;
+  /** e.g. `http://127.0.0.1:41234` */
+  url: string;
+  /** Drops open connections (a keep-alive one would hold the close up), then stops listening. */
+  close(): Promise<void>;
+}
+
+/** `app` (an Express app or anything that listens like one) on 127.0.0.1, on a free port. */
+export async function listen(app: { listen(port: number, host: string, callback: () => void): Server }): Promise<Listening> {
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  return {
+    server,
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
 }

@@ -1,13 +1,12 @@
 // A small real host for the identity adapters: express-session, its own sign-in (passport-local or
 // a session key), routes that read the host's own identity and never req.onBehalf.
-import type { Server } from 'node:http';
 import express5 from 'express';
 import express4 from 'express4';
 import session from 'express-session';
 import { Passport } from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
 import { memoryAudit, memoryStore, onBehalf, passportIdentity, sessionKeyIdentity, type DirectoryUser, type OnBehalf, type OnBehalfOptions } from '../../server/index.js';
-import { Client } from './http.js';
+import { Client, listen } from './http.js';
 
 /** The host's own user rows: integer ids, as SQL gives them. */
 export interface Row {
@@ -132,10 +131,7 @@ export async function startIdentityHost(options: IdentityHostOptions): Promise<I
   });
   app.use((err: any, _req: express5.Request, res: express5.Response, _next: express5.NextFunction) => res.status(err.status ?? 500).json({ error: String(err.message) }));
 
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  const { server, url, close } = await listen(app);
   return {
     url,
     ob,
@@ -150,8 +146,7 @@ export async function startIdentityHost(options: IdentityHostOptions): Promise<I
     },
     async close() {
       await ob.close();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await close();
     },
     crash() {
       server.closeAllConnections();

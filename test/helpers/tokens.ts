@@ -1,9 +1,9 @@
 import express from 'express';
 import { afterEach } from 'vitest';
 import { generateKeyPairSync } from 'node:crypto';
-import type { Server } from 'node:http';
 import { memoryAudit } from '../../server/index.js';
 import { verifyActingTokens, type TokenAlgorithm, type TokenKeyConfig, type VerifyActingTokensOptions } from '../../server/tokens/index.js';
+import { listen } from './http.js';
 
 /** A fresh signing key, as a host would keep it in configuration (PKCS#8 PEM). */
 export function testKey(kid: string, alg: TokenAlgorithm = 'EdDSA'): TokenKeyConfig & { publicPem: string } {
@@ -59,10 +59,7 @@ export async function startApi(options: Partial<VerifyActingTokensOptions> & Pic
     notes.push(note);
     res.status(201).json(note);
   });
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  const { url, close } = await listen(app);
   return {
     url,
     audit,
@@ -76,10 +73,7 @@ export async function startApi(options: Partial<VerifyActingTokensOptions> & Pic
       // Every answer of the verifier and of these handlers is JSON: a parse failure fails the test.
       return { status: res.status, json: await res.json(), headers: res.headers };
     },
-    async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    close,
   };
 }
 

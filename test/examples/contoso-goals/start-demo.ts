@@ -1,9 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDemoApp, type DemoApp, type DemoAppOptions } from '../../../examples/contoso-goals/app.js';
-import { Client } from '../../helpers/http.js';
+import { Client, listen } from '../../helpers/http.js';
 
 export interface RunningDemo {
   url: string;
@@ -21,10 +20,7 @@ export async function startDemo(options: Partial<DemoAppOptions> = {}): Promise<
   const dataDir = await mkdtemp(join(tmpdir(), 'onbehalf-demo-'));
   const warnings: string[] = [];
   const demo = createDemoApp({ dataDir, sessionSecret: 'test-secret-test-secret-test-secret', warn: (m) => warnings.push(m), ...options });
-  const server: Server = await new Promise((resolve) => {
-    const s = demo.app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  const { url, close } = await listen(demo.app);
   return {
     url,
     demo,
@@ -38,8 +34,7 @@ export async function startDemo(options: Partial<DemoAppOptions> = {}): Promise<
       return c;
     },
     async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await close();
       await demo.close();
       await rm(dataDir, { recursive: true, force: true });
     },

@@ -1,6 +1,7 @@
 import { describe, it } from 'vitest';
 import { memoryAudit } from '../../../server/index.js';
-import { dropInFlow, listen } from '../drop-in-flow.js';
+import { listen } from '../../helpers/http.js';
+import { dropInFlow } from '../drop-in-flow.js';
 
 // Plain JS, imported as a host would run it (it imports onbehalf through its package entry, dist/).
 const examplePath = '../../../examples/passport-todos/app.js';
@@ -10,7 +11,7 @@ describe('examples/passport-todos (Express 4, passport-local, csurf before onbeh
     const { createApp } = await import(examplePath);
     const audit = memoryAudit();
     const { app, ob, db } = createApp({ audit });
-    const { server, url } = await listen(app);
+    const { url, close } = await listen(app);
     await dropInFlow({
       url,
       audit,
@@ -33,8 +34,7 @@ describe('examples/passport-todos (Express 4, passport-local, csurf before onbeh
       async close() {
         await ob.close();
         db.close();
-        server.closeAllConnections();
-        await new Promise((r) => server.close(r));
+        await close();
       },
     });
   });

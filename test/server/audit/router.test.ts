@@ -1,12 +1,11 @@
 import { rmSync } from 'node:fs';
-import type { Server } from 'node:http';
 import express from 'express';
 import session from 'express-session';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditRouter, fileAudit, memoryAudit, type FileAudit } from '../../../server/audit/index.js';
 import type { AuditSink } from '../../../server/impersonation/types.js';
 import type { AuditEvent } from '../../../shared/index.js';
-import { Client } from '../../helpers/http.js';
+import { Client, listen } from '../../helpers/http.js';
 import { keys, tempDir } from './fixtures.js';
 
 const T0 = Date.UTC(2026, 10, 25, 9, 0, 0);
@@ -38,14 +37,13 @@ async function startApp(sink: AuditSink) {
     res.json({ ok: true });
   });
   app.use('/onbehalf', auditRouter({ sink, canRead: (req) => perms[(req.session as any).userId]?.includes('audit:read') ?? false }));
-  const server: Server = await new Promise((r) => { const s = app.listen(0, '127.0.0.1', () => r(s)); });
-  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  const { url, close } = await listen(app);
   const as = async (userId?: string) => {
     const c = new Client(url);
     if (userId) await c.request('POST', '/login', { body: { userId } });
     return c;
   };
-  return { as, close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }) };
+  return { as, close };
 }
 
 describe('auditRouter', () => {

@@ -1,11 +1,10 @@
 import express from 'express';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorHandler, OnBehalfError, sendError, strictUtf8 } from '../../../server/http/index.js';
+import { listen, type Listening } from '../../helpers/http.js';
 
 /** A host app answering every failure through the one writer. */
-let server: Server;
+let server: Listening;
 let base: string;
 const warnings: string[] = [];
 beforeAll(async () => {
@@ -18,12 +17,10 @@ beforeAll(async () => {
     throw new Error('secret internals at /srv/app.js:12');
   });
   app.use(errorHandler((m) => warnings.push(m)));
-  server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await listen(app);
+  base = server.url;
 });
-afterAll(() => new Promise((resolve) => server.close(resolve)));
+afterAll(() => server.close());
 
 const FORM = 'application/x-www-form-urlencoded';
 const BROWSER_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';

@@ -1,12 +1,11 @@
-import type { Server } from 'node:http';
 import express from 'express';
 import session from 'express-session';
 import { afterEach, describe, expect, it } from 'vitest';
 import { memoryAudit, onBehalf, type IdentityAdapter } from '../../../server/index.js';
-import { Client } from '../../helpers/http.js';
+import { Client, listen, type Listening } from '../../helpers/http.js';
 
-let server: Server | undefined;
-afterEach(() => new Promise<void>((resolve) => (server ? (server.closeAllConnections(), server.close(() => resolve())) : resolve())));
+let server: Listening | undefined;
+afterEach(() => server?.close());
 
 describe('a custom identity adapter (the docs/recipes.md example)', () => {
   it("presents the subject in the host's own req.auth while acting, and the actor after exit", async () => {
@@ -29,10 +28,8 @@ describe('a custom identity adapter (the docs/recipes.md example)', () => {
     };
     app.use(onBehalf({ users: { get: (id) => users.find((u) => u.id === id), search: () => users }, identity, audit: memoryAudit(), sweepIntervalMs: 0 }));
     app.get('/me', (req: any, res) => res.json({ sub: req.auth?.sub, actor: req.onBehalf?.active ? req.onBehalf.actor.id : null }));
-    server = await new Promise<Server>((resolve) => {
-      const s = app.listen(0, '127.0.0.1', () => resolve(s));
-    });
-    const c = new Client(`http://127.0.0.1:${(server.address() as { port: number }).port}`);
+    server = await listen(app);
+    const c = new Client(server.url);
     await c.request('POST', '/login', { body: {} });
     expect((await c.start('ashley')).status).toBe(200);
     expect((await c.get('/me')).json).toEqual({ sub: 'ashley', actor: 'avery' });

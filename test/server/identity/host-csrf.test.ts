@@ -1,9 +1,8 @@
-import type { Server } from 'node:http';
 import express from 'express';
 import session from 'express-session';
 import { afterEach, describe, expect, it } from 'vitest';
 import { memoryAudit, onBehalf, sessionKeyIdentity } from '../../../server/index.js';
-import { Client } from '../../helpers/http.js';
+import { Client, listen, type Listening } from '../../helpers/http.js';
 
 // Loaded by name: csrf-sync and csrf-csrf can't both be typed in one project.
 const load = (name: string): Promise<any> => import(name);
@@ -27,8 +26,8 @@ const LIBRARIES: Record<string, () => Promise<express.RequestHandler | express.R
   lusca: async () => (await load('lusca')).default.csrf(),
 };
 
-let server: Server | undefined;
-afterEach(() => new Promise<void>((resolve) => (server ? (server.closeAllConnections(), server.close(() => resolve())) : resolve())));
+let server: Listening | undefined;
+afterEach(() => server?.close());
 
 const users = [
   { id: 1, name: 'Avery Admin', active: true, permissions: ['impersonate'], privilege: 100 },
@@ -53,10 +52,8 @@ async function host(library: string, order: 'before' | 'after') {
   else app.use(ob, ob.banner(), csrf);
   app.get('/form', (req: any, res) => res.type('html').send(`<html><body><form><input name="_csrf" value="${req.csrfToken()}"></form></body></html>`));
   app.post('/form', (req, res) => res.json({ savedAs: (req.session as any).userId }));
-  server = await new Promise<Server>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, warnings };
+  server = await listen(app);
+  return { url: server.url, warnings };
 }
 
 const fields = (html: string) => Object.fromEntries([...html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [m[1], m[2]]));

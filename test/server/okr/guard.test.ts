@@ -1,11 +1,10 @@
 import express, { type Request } from 'express';
 import session from 'express-session';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { errorBodySchema } from '../../../shared/errors.js';
 import { requirePermission } from '../../../server/okr/index.js';
 import { memoryAudit, onBehalf } from '../../../server/index.js';
+import { listen, type Listening } from '../../helpers/http.js';
 import { fixtureModel } from './fixture.js';
 
 type Sess = Record<string, string | undefined>;
@@ -51,13 +50,6 @@ function hostApp(withOnBehalf: boolean) {
   return app;
 }
 
-async function listen(app: express.Express) {
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  return { server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
-}
-
 /** A browser-like client: keeps the session cookie. */
 function client(base: string) {
   let cookie = '';
@@ -101,10 +93,13 @@ describe.each([
   ['with the impersonation middleware (req.onBehalf)', true],
   ['without it (options.currentUser)', false],
 ])('requirePermission %s', (_name, withOnBehalf) => {
-  let server: Server;
+  let server: Listening;
   let base: string;
-  beforeAll(async () => ({ server, base } = await listen(hostApp(withOnBehalf))));
-  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+  beforeAll(async () => {
+    server = await listen(hostApp(withOnBehalf));
+    base = server.url;
+  });
+  afterAll(() => server.close());
 
   it('not signed in → 401 NOT_SIGNED_IN', async () => {
     error(await client(base).call('GET', '/okrs/o-sales'), 401, 'NOT_SIGNED_IN');
@@ -154,11 +149,14 @@ describe.each([
 });
 
 describe('P14: while working on behalf, every check runs as the subject', () => {
-  let server: Server;
+  let server: Listening;
   let base: string;
   // A fresh host each time: one admin has one impersonation at a time.
-  beforeEach(async () => ({ server, base } = await listen(hostApp(true))));
-  afterEach(() => new Promise<void>((r) => server.close(() => r())));
+  beforeEach(async () => {
+    server = await listen(hostApp(true));
+    base = server.url;
+  });
+  afterEach(() => server.close());
 
   it('an org owner acting as a member has the member\'s rights, not the union', async () => {
     const olivia = client(base);

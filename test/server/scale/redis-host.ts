@@ -1,11 +1,10 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import session from 'express-session';
-import type { Server } from 'node:http';
 import { createClient, createCluster, type RedisClientType, type RedisClusterType } from 'redis';
 import { memoryAudit, onBehalf, type OnBehalf, type OnBehalfContext, type OnBehalfOptions } from '../../../server/index.js';
 import { redisRateLimitStore, redisSessionStore, redisStore, redisUnavailableHandler } from '../../../server/redis/index.js';
 import { testUsers } from '../../helpers/host.js';
-import { Client } from '../../helpers/http.js';
+import { Client, listen } from '../../helpers/http.js';
 
 /** What one request of a host route was served as, logged by the host itself. */
 export interface Served {
@@ -140,13 +139,10 @@ export async function startScaleHost(
     res.status(500).json({ error: { code: 'INTERNAL', message: 'unexpected' } });
   });
 
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  const { port } = server.address() as { port: number };
+  const { url, close } = await listen(app);
   return {
     name,
-    url: `http://127.0.0.1:${port}`,
+    url,
     ob,
     audit,
     users,
@@ -154,8 +150,7 @@ export async function startScaleHost(
     unexpected,
     async close() {
       await ob.close();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await close();
       for (const c of new Set([sessionClient, storeClient])) if (c.isOpen) c.destroy();
     },
   };
