@@ -1,7 +1,11 @@
 import express from 'express';
 import session from 'express-session';
 import { attribution, memoryAudit, onBehalf, type DirectoryUser, type OnBehalf, type OnBehalfOptions } from '../../server/index.js';
+import type { AuditEvent } from '../../shared/index.js';
 import { Client, listen } from './http.js';
+
+/** What a host's audit recorded, in order: each record's type, an end with its cause (`ended:expired`). */
+export const recordTypes = (host: { audit: { events: readonly AuditEvent[] } }) => host.audit.events.map((e) => (e.type === 'ended' ? `ended:${e.cause}` : e.type));
 
 /** The people of the test host (a small directory that tests may change mid-session). */
 export function testUsers(): Map<string, DirectoryUser> {

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Client } from '../../helpers/http.js';
+import { recordTypes } from '../../helpers/host.js';
 import { startIdentityHost, type IdentityHost } from '../../helpers/identity-host.js';
 
 let host: IdentityHost | undefined;
@@ -7,7 +8,6 @@ afterEach(async () => {
   await host?.close();
   host = undefined;
 });
-const types = (h: IdentityHost) => h.audit.events.map((e) => (e.type === 'ended' ? `ended:${e.cause}` : e.type));
 
 describe('no orphan ever blocks an actor', () => {
   it('a sign-in onbehalf never saw (a route mounted before it) leaves a record; the next start ends it as replaced', async () => {
@@ -21,7 +21,7 @@ describe('no orphan ever blocks an actor', () => {
     expect((await admin.stop()).json.error.code).toBe('NOT_ACTING');
     const again = await admin.start('3');
     expect(again.status).toBe(200);
-    expect(types(host)).toEqual(['started', 'ended:replaced', 'started']);
+    expect(recordTypes(host)).toEqual(['started', 'ended:replaced', 'started']);
     expect((await admin.status()).session.subject.id).toBe(3);
   });
 
@@ -33,7 +33,7 @@ describe('no orphan ever blocks an actor', () => {
     await admin.post('/early-login');
     now += 31 * 60_000;
     expect((await admin.start('2')).status).toBe(200);
-    expect(types(host)).toEqual(['started', 'ended:expired', 'started']);
+    expect(recordTypes(host)).toEqual(['started', 'ended:expired', 'started']);
   });
 
   it('starting on a second device ends the first one (replaced); the first device is served as the actor again', async () => {
@@ -44,7 +44,7 @@ describe('no orphan ever blocks an actor', () => {
     await laptop.start('2');
     now += 5_000;
     expect((await phone.start('3')).status).toBe(200);
-    expect(types(host)).toEqual(['started', 'ended:replaced', 'started']);
+    expect(recordTypes(host)).toEqual(['started', 'ended:replaced', 'started']);
     expect((await laptop.get('/me')).json.me).toMatchObject({ id: 1 });
     expect((await laptop.status()).active).toBe(false);
   });
@@ -55,12 +55,12 @@ describe('no orphan ever blocks an actor', () => {
     await admin.start('2');
     const { sessionStore, audit } = host;
     await host.close();
-    expect(types(host)).toEqual(['started', 'ended:shutdown']);
+    expect(recordTypes(host)).toEqual(['started', 'ended:shutdown']);
     host = await startIdentityHost({ signIn: 'passport', sessionStore, audit });
     const moved = new Client(host.url);
     moved.setCookie('connect.sid', admin.cookie()!);
     expect((await moved.get('/me')).json).toMatchObject({ me: { id: 1 }, onBehalf: { active: false, userId: '1' } });
-    expect(types(host)).toEqual(['started', 'ended:shutdown']);
+    expect(recordTypes(host)).toEqual(['started', 'ended:shutdown']);
     expect((await moved.start('2')).status).toBe(200);
   });
 
@@ -75,7 +75,7 @@ describe('no orphan ever blocks an actor', () => {
     const moved = new Client(host.url);
     moved.setCookie('connect.sid', admin.cookie()!);
     expect((await moved.get('/me')).json).toMatchObject({ me: { id: 1 }, onBehalf: { active: false, userId: '1' } });
-    expect(types(host)).toEqual(['started', 'ended:lost']);
+    expect(recordTypes(host)).toEqual(['started', 'ended:lost']);
     expect(audit.events.at(-1)).toMatchObject({ actor: { id: 1 }, subject: { id: 2 } });
     expect((await moved.status()).active).toBe(false);
     expect((await moved.start('2')).status).toBe(200);

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { passportIdentity } from '../../../server/index.js';
+import { recordTypes } from '../../helpers/host.js';
 import { startIdentityHost, type IdentityHost } from '../../helpers/identity-host.js';
 
 let host: IdentityHost | undefined;
@@ -7,8 +8,6 @@ afterEach(async () => {
   await host?.close();
   host = undefined;
 });
-
-const types = (h: IdentityHost) => h.audit.events.map((e) => (e.type === 'ended' ? `ended:${e.cause}` : e.type));
 
 describe.each([4, 5] as const)('passportIdentity on Express %i', (express) => {
   it("makes req.user the subject's own user object while acting, and the actor again after exit", async () => {
@@ -41,7 +40,7 @@ describe.each([4, 5] as const)('passportIdentity on Express %i', (express) => {
     expect(me.me).toMatchObject({ id: 3, username: 'bob' });
     expect(me.onBehalf).toEqual({ active: false, userId: '3' });
     // Nothing of that request is on the record as the subject: its end, with the request, is all.
-    expect(types(host)).toEqual(['started', 'ended:host-sign-in']);
+    expect(recordTypes(host)).toEqual(['started', 'ended:host-sign-in']);
     expect(host.audit.events.at(-1)).toMatchObject({ cause: 'host-sign-in', method: 'POST', path: '/login', actor: { id: 1 }, subject: { id: 2 } });
     expect((await admin.status()).active).toBe(false);
     expect((await admin.stop()).json.error.code).toBe('NOT_ACTING');
@@ -53,7 +52,7 @@ describe.each([4, 5] as const)('passportIdentity on Express %i', (express) => {
     await admin.start('2');
     expect((await admin.post('/logout')).status).toBe(200);
     expect((await admin.get('/me')).json).toMatchObject({ me: null, authenticated: false, onBehalf: { active: false } });
-    expect(types(host)).toEqual(['started', 'ended:host-sign-out']);
+    expect(recordTypes(host)).toEqual(['started', 'ended:host-sign-out']);
     await host.signIn('avery', admin);
     expect((await admin.start('2')).status).toBe(200);
   });
@@ -64,14 +63,14 @@ describe.each([4, 5] as const)('passportIdentity on Express %i', (express) => {
     await admin.start('2');
     await host.signIn('bob', admin);
     expect((await admin.get('/me')).json.me).toMatchObject({ id: 3, username: 'bob' });
-    expect(types(host)).toEqual(['started', 'action', 'ended:relogin']);
+    expect(recordTypes(host)).toEqual(['started', 'action', 'ended:relogin']);
     const [, action, ended] = host.audit.events;
     expect(ended).toMatchObject({ cause: 'relogin', method: 'POST', path: '/login', actionId: action.id });
 
     await host.signIn('avery', admin);
     await admin.start('2');
     expect((await admin.post('/logout')).status).toBe(200);
-    expect(types(host).slice(3)).toEqual(['started', 'action', 'ended:logout']);
+    expect(recordTypes(host).slice(3)).toEqual(['started', 'action', 'ended:logout']);
     expect(host.audit.events.at(-1)).toMatchObject({ path: '/logout', actionId: host.audit.events.at(-2)!.id });
   });
 
@@ -110,6 +109,6 @@ describe('passport without its adapter', () => {
     expect(r.json.error).toMatchObject({ code: 'SIGN_IN_NOT_KEPT' });
     expect(r.json.error.message).toMatch(/passportIdentity/);
     expect((await admin.get('/me')).json.me).toMatchObject({ id: 1 });
-    expect(types(host)).toEqual(['denied']);
+    expect(recordTypes(host)).toEqual(['denied']);
   });
 });

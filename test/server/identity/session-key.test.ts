@@ -1,5 +1,6 @@
 import session from 'express-session';
 import { afterEach, describe, expect, it } from 'vitest';
+import { recordTypes } from '../../helpers/host.js';
 import { startIdentityHost, type IdentityHost } from '../../helpers/identity-host.js';
 
 let host: IdentityHost | undefined;
@@ -8,7 +9,6 @@ afterEach(async () => {
   host = undefined;
 });
 
-const types = (h: IdentityHost) => h.audit.events.map((e) => (e.type === 'ended' ? `ended:${e.cause}` : e.type));
 /** What the session store holds for every session (the truth, whatever a request was shown). */
 const stored = (h: IdentityHost) =>
   new Promise<any[]>((resolve, reject) => h.sessionStore.all!((err: unknown, all: any) => (err ? reject(err) : resolve(Object.values(all ?? {})))));
@@ -50,7 +50,7 @@ describe("sessionKeyIdentity('userId')", () => {
     const admin = await host.signIn('avery');
     await admin.start('2');
     expect((await admin.post('/switch', { username: 'bob' })).status).toBe(200);
-    expect(types(host)).toEqual(['started', 'action', 'ended:relogin']);
+    expect(recordTypes(host)).toEqual(['started', 'action', 'ended:relogin']);
     const me = (await admin.get('/me')).json;
     expect(me.me).toMatchObject({ id: 3 });
     expect(me.onBehalf).toEqual({ active: false, userId: '3' });
@@ -61,12 +61,12 @@ describe("sessionKeyIdentity('userId')", () => {
     const admin = await host.signIn('avery');
     await admin.start('2');
     await host.signIn('bob', admin);
-    expect(types(host)).toEqual(['started', 'ended:host-sign-in']);
+    expect(recordTypes(host)).toEqual(['started', 'ended:host-sign-in']);
     expect((await admin.get('/me')).json.me).toMatchObject({ id: 3 });
     await host.signIn('avery', admin);
     await admin.start('2');
     expect((await admin.post('/logout')).status).toBe(200);
-    expect(types(host)).toEqual(['started', 'ended:host-sign-in', 'started', 'ended:host-sign-out']);
+    expect(recordTypes(host)).toEqual(['started', 'ended:host-sign-in', 'started', 'ended:host-sign-out']);
     expect((await admin.get('/me')).json.me).toBeNull();
   });
 
@@ -75,11 +75,11 @@ describe("sessionKeyIdentity('userId')", () => {
     const admin = await host.signIn('avery');
     await admin.start('2');
     await host.signIn('avery', admin);
-    expect(types(host)).toEqual(['started', 'action', 'ended:relogin']);
+    expect(recordTypes(host)).toEqual(['started', 'action', 'ended:relogin']);
     expect((await admin.get('/me')).json.me).toMatchObject({ id: 1 });
     await admin.start('2');
     expect((await admin.post('/logout')).status).toBe(200);
-    expect(types(host)).toEqual(['started', 'action', 'ended:relogin', 'started', 'action', 'ended:logout']);
+    expect(recordTypes(host)).toEqual(['started', 'action', 'ended:relogin', 'started', 'action', 'ended:logout']);
     expect(host.audit.events.at(-1)).toMatchObject({ actionId: host.audit.events.at(-2)!.id, path: '/logout' });
     expect((await admin.get('/me')).json.me).toBeNull();
   });

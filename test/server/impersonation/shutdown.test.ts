@@ -4,7 +4,7 @@ import { fanoutAudit, fileAudit, memoryAudit } from '../../../server/audit/index
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { redisStore } from '../../../server/redis/index.js';
 import { Client } from '../../helpers/http.js';
-import { startHost } from '../../helpers/host.js';
+import { recordTypes, startHost } from '../../helpers/host.js';
 import { startIdentityHost, type IdentityHost } from '../../helpers/identity-host.js';
 import { startRedis, type RedisProcess } from '../../helpers/redis.js';
 import { tempDir } from '../audit/fixtures.js';
@@ -14,7 +14,6 @@ afterEach(async () => {
   await host?.close();
   host = undefined;
 });
-const types = (h: IdentityHost) => h.audit.events.map((e) => (e.type === 'ended' ? `ended:${e.cause}` : e.type));
 
 describe('ob.close(): the shutdown', () => {
   it('with the memory store, ends every live session as shutdown, on the record before close() resolves; twice is once', async () => {
@@ -22,7 +21,7 @@ describe('ob.close(): the shutdown', () => {
     const a = await host.signIn('avery');
     expect((await a.start('2')).status).toBe(200);
     await Promise.all([host.ob.close(), host.ob.close()]);
-    expect(types(host)).toEqual(['started', 'ended:shutdown']);
+    expect(recordTypes(host)).toEqual(['started', 'ended:shutdown']);
     expect(host.audit.events.at(-1)).toMatchObject({ actor: { id: 1 }, subject: { id: 2 }, cause: 'shutdown' });
   });
 
@@ -60,7 +59,7 @@ describe('ob.close(): the shutdown', () => {
       moved.setCookie('connect.sid', admin.cookie()!);
       expect((await moved.status())).toMatchObject({ active: true, session: { subject: { id: 2 } } });
       expect((await moved.stop()).status).toBe(200);
-      expect(types(host)).toEqual(['started', 'ended:exit']);
+      expect(recordTypes(host)).toEqual(['started', 'ended:exit']);
     });
   });
 

@@ -1,11 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OnBehalfOptions } from '../../../server/index.js';
-import { startHost, type TestHost } from '../../helpers/host.js';
+import { recordTypes, startHost, type TestHost } from '../../helpers/host.js';
 
 let host: TestHost;
 afterEach(async () => host?.close());
-
-const trail = (h: TestHost) => h.audit.events.map((e) => (e.type === 'ended' ? `ended:${e.cause}` : e.type));
 
 async function acting(options: Partial<OnBehalfOptions> = {}, extra: Record<string, unknown> = {}) {
   host = await startHost(options);
@@ -29,7 +27,7 @@ describe("the host's sign-in and sign-out routes while acting", () => {
   ])('%s %s ends it before the handler, as %s, with no action', async (method, path, cause) => {
     const avery = await acting();
     await avery.request(method, path, { headers: { 'x-csrf-token': await avery.csrf() } });
-    expect(trail(host)).toEqual(['started', `ended:${cause}`]);
+    expect(recordTypes(host)).toEqual(['started', `ended:${cause}`]);
     expect(host.audit.events.at(-1)).toMatchObject({ method, path, actor: { id: 'avery' }, subject: { id: 'ashley' } });
     expect((await avery.get('/whoami')).json.onBehalf.active).toBe(false);
   });
@@ -40,7 +38,7 @@ describe("the host's sign-in and sign-out routes while acting", () => {
       await avery.request('POST', path, { headers: { 'x-csrf-token': await avery.csrf() } });
     }
     expect((await avery.get('/logout')).status).toBe(404);
-    expect(trail(host)).toEqual(['started', 'action', 'outcome', 'action', 'outcome', 'action', 'outcome', 'action', 'outcome']);
+    expect(recordTypes(host)).toEqual(['started', 'action', 'outcome', 'action', 'outcome', 'action', 'outcome', 'action', 'outcome']);
     expect((await avery.status()).active).toBe(true);
   });
 
@@ -48,13 +46,13 @@ describe("the host's sign-in and sign-out routes while acting", () => {
     const avery = await acting({ signOutPaths: ['/notes'] });
     const r = await avery.post('/notes', {});
     expect(r.json).toMatchObject({ savedAs: 'avery', onBehalf: { active: false, userId: 'avery' } });
-    expect(trail(host)).toEqual(['started', 'ended:host-sign-out']);
+    expect(recordTypes(host)).toEqual(['started', 'ended:host-sign-out']);
   });
 
   it('in a read-only session the sign-out is not refused (it ends the session first)', async () => {
     const avery = await acting({}, { readOnly: true });
     expect((await avery.request('POST', '/logout', { headers: { 'x-csrf-token': await avery.csrf() } })).status).toBe(200);
-    expect(trail(host)).toEqual(['started', 'ended:host-sign-out']);
+    expect(recordTypes(host)).toEqual(['started', 'ended:host-sign-out']);
   });
 
   it('a sign-in that fails leaves the actor with their own session data, none of what was set as the subject', async () => {
@@ -65,7 +63,7 @@ describe("the host's sign-in and sign-out routes while acting", () => {
     await avery.start('ashley');
     await avery.post('/prefs', { pref: 'set-as-ashley' });
     expect((await avery.post('/notes', {})).json).toMatchObject({ savedAs: 'avery', pref: 'set-as-ashley' });
-    expect(trail(host)).toEqual(['started', 'action', 'outcome', 'ended:host-sign-in']);
+    expect(recordTypes(host)).toEqual(['started', 'action', 'outcome', 'ended:host-sign-in']);
     expect((await avery.get('/whoami')).json).toMatchObject({ onBehalf: { active: false, userId: 'avery' }, pref: 'avery-own' });
   });
 
@@ -82,17 +80,17 @@ describe("the host's sign-in and sign-out routes while acting", () => {
   it('a path the host blocks while acting stays blocked; RegExps and [] are honoured', async () => {
     let avery = await acting({ blockedWhileActing: ['/logout'] });
     expect((await avery.post('/logout', {})).json.error.code).toBe('BLOCKED_WHILE_ACTING');
-    expect(trail(host)).toEqual(['started']);
+    expect(recordTypes(host)).toEqual(['started']);
     await host.close();
 
     avery = await acting({ signOutPaths: [/^\/bye$/] });
     await avery.post('/bye', {});
-    expect(trail(host)).toEqual(['started', 'ended:host-sign-out']);
+    expect(recordTypes(host)).toEqual(['started', 'ended:host-sign-out']);
     await host.close();
 
     // Turned off: the host's logout (ob.logout, then destroy) ends it from inside the handler, after its action.
     avery = await acting({ signInPaths: [], signOutPaths: [] });
     expect((await avery.request('POST', '/logout', { headers: { 'x-csrf-token': await avery.csrf() } })).status).toBe(200);
-    expect(trail(host)).toEqual(['started', 'action', 'ended:logout']);
+    expect(recordTypes(host)).toEqual(['started', 'action', 'ended:logout']);
   });
 });
