@@ -94,55 +94,53 @@ describe.each([
   ['without it (options.currentUser)', false],
 ])('requirePermission %s', (_name, withOnBehalf) => {
   let server: Listening;
-  let base: string;
   beforeAll(async () => {
     server = await listen(hostApp(withOnBehalf));
-    base = server.url;
   });
   afterAll(() => server.close());
 
   it('not signed in → 401 NOT_SIGNED_IN', async () => {
-    error(await client(base).call('GET', '/okrs/o-sales'), 401, 'NOT_SIGNED_IN');
+    error(await client(server.url).call('GET', '/okrs/o-sales'), 401, 'NOT_SIGNED_IN');
   });
 
   it('allowed → the handler runs', async () => {
-    const tina = client(base);
+    const tina = client(server.url);
     await tina.signIn('tina');
     expect(await tina.call('GET', '/okrs/o-sales')).toEqual({ status: 200, body: { ok: true } });
     expect((await tina.call('POST', '/teams/sales/okrs')).status).toBe(200);
   });
 
   it('denied → 403 FORBIDDEN naming the deciding rule', async () => {
-    const tina = client(base);
+    const tina = client(server.url);
     await tina.signIn('tina');
     const e = error(await tina.call('PATCH', '/okrs/o-sales'), 403, 'FORBIDDEN');
     expect(e).toEqual({ code: 'FORBIDDEN', message: 'You may not edit this.', rule: 'NO_ACCESS' });
     expect(error(await tina.call('POST', '/orgs/acme/members'), 403, 'FORBIDDEN').rule).toBe('ORG_POLICY_RESTRICTED');
 
-    const ashley = client(base);
+    const ashley = client(server.url);
     await ashley.signIn('ashley');
     expect(error(await ashley.call('PATCH', '/okrs/o-closed'), 403, 'FORBIDDEN').rule).toBe('OKR_CLOSED');
 
-    const olivia = client(base);
+    const olivia = client(server.url);
     await olivia.signIn('olivia');
     expect(error(await olivia.call('GET', '/okrs/o-private'), 403, 'FORBIDDEN').rule).toBe('PRIVATE_NOT_LISTED');
   });
 
   it('a browser asking for a page gets the refusal as a page, not raw JSON (one error writer)', async () => {
-    const r = await fetch(`${base}/okrs/o-sales`, { headers: { accept: 'text/html' } });
+    const r = await fetch(`${server.url}/okrs/o-sales`, { headers: { accept: 'text/html' } });
     expect(r.status).toBe(401);
     expect(r.headers.get('content-type')).toMatch(/html/);
     expect(await r.text()).toContain('NOT_SIGNED_IN');
   });
 
   it('unknown ids → 404, a malformed target → 400, never 500', async () => {
-    const tina = client(base);
+    const tina = client(server.url);
     await tina.signIn('tina');
     error(await tina.call('GET', '/okrs/o-nope'), 404, 'NOT_FOUND');
     error(await tina.call('POST', '/teams/nope/okrs'), 404, 'NOT_FOUND');
     error(await tina.call('POST', '/orgs/nope/members'), 404, 'NOT_FOUND');
     error(await tina.call('GET', '/malformed'), 400, 'BAD_REQUEST');
-    const ghost = client(base);
+    const ghost = client(server.url);
     await ghost.signIn('ghost');
     error(await ghost.call('GET', '/okrs/o-sales'), 404, 'USER_NOT_FOUND');
   });
@@ -150,16 +148,14 @@ describe.each([
 
 describe('P14: while working on behalf, every check runs as the subject', () => {
   let server: Listening;
-  let base: string;
   // A fresh host each time: one admin has one impersonation at a time.
   beforeEach(async () => {
     server = await listen(hostApp(true));
-    base = server.url;
   });
   afterEach(() => server.close());
 
   it('an org owner acting as a member has the member\'s rights, not the union', async () => {
-    const olivia = client(base);
+    const olivia = client(server.url);
     await olivia.signIn('olivia');
     expect((await olivia.call('PATCH', '/okrs/o-sales')).status).toBe(200);
     await olivia.act('tina');
@@ -168,7 +164,7 @@ describe('P14: while working on behalf, every check runs as the subject', () => 
   });
 
   it('acting as a user gains exactly that user\'s rights, private OKRs included', async () => {
-    const olivia = client(base);
+    const olivia = client(server.url);
     await olivia.signIn('olivia');
     expect((await olivia.call('POST', '/okrs/o-private/check-ins')).status).toBe(403);
     await olivia.act('chuck');
