@@ -15,7 +15,7 @@ test('the server banner, live and once the session ended elsewhere', async () =>
   await page.waitForSelector('#onbehalf-banner');
   expect(await seriousViolations(page)).toEqual([]);
   await suite.host.ob.revoke({ subjectId: ASHLEY.id });
-  await waitForEnded(page, 5000);
+  await waitForEnded(page, ASHLEY.name, 5000);
   expect(await seriousViolations(page)).toEqual([]);
   await page.close();
 });

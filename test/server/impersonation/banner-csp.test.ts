@@ -3,10 +3,11 @@
 // drawn unstyled at the top (not yellow, not fixed) and never said the session had ended.
 import { randomBytes } from 'node:crypto';
 import type { RequestHandler } from 'express';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { BANNER } from '../../../shared/index.js';
-import { launchChromium, type LaunchedBrowser } from '../../helpers/browser.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { launchChromium } from '../../helpers/browser.js';
+import { fileFixture } from '../../helpers/fixture.js';
 import { startHost, type TestHost } from '../../helpers/host.js';
+import { waitForEnded } from './banner.js';
 
 /** The host's CSP, a fresh nonce per answer (helmet's `'nonce-…'` recipe, without helmet). */
 const strictCsp: RequestHandler = (_req, res, next) => {
@@ -40,15 +41,11 @@ describe('server banner under a nonce CSP', () => {
 });
 
 describe('server banner under a nonce CSP, in Chromium', () => {
-  let chromium: LaunchedBrowser;
-  beforeAll(async () => {
-    chromium = await launchChromium();
-  }, 60_000);
-  afterAll(async () => chromium?.close());
+  const suite = fileFixture(async (keep) => ({ browser: keep(await launchChromium()).browser }));
 
   it('is yellow and fixed at the bottom, and its script runs: it says the session ended after a revocation', async () => {
     host = await startHost({ banner: true, gate: strictCsp });
-    const page = await chromium.browser.newPage();
+    const page = await suite.browser.newPage();
     const violations: string[] = [];
     page.on('console', (m) => /Content Security Policy/.test(m.text()) && violations.push(m.text()));
     await page.goto(`${host.url}/`);
@@ -68,7 +65,7 @@ describe('server banner under a nonce CSP, in Chromium', () => {
     expect(drawn).toEqual({ position: 'fixed', background: 'rgb(255, 212, 59)', bottom: drawn.height, height: drawn.height });
 
     expect(await host.ob.revoke({ subjectId: 'ashley' })).toBe(1);
-    await page.waitForFunction((t) => document.getElementById('onbehalf-banner')?.innerText.includes(t), { timeout: 3000, polling: 50 }, BANNER.ended('Ashley'));
+    await waitForEnded(page, 'Ashley', 3000);
     expect(violations).toEqual([]);
     await page.close();
   }, 30_000);

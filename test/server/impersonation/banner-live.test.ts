@@ -36,7 +36,7 @@ test('Exit in one tab: the other tab says it ended within 2 s, and its button re
   await a.click('#onbehalf-exit');
   await left;
   const started = Date.now();
-  await waitForEnded(b, 2000);
+  await waitForEnded(b, ASHLEY.name, 2000);
   expect(Date.now() - started).toBeLessThan(2000);
   expect(await bannerText(b)).not.toContain(BANNER.detail(ASHLEY.name));
   await b.bringToFront();
@@ -54,7 +54,7 @@ test('revoked elsewhere: every tab says so within 2 s; a new session shows its o
   await b.goto(`${suite.host.origin}/other`);
   const started = Date.now();
   expect(await suite.host.ob.revoke({ subjectId: ASHLEY.id })).toBe(1);
-  await Promise.all([waitForEnded(a, 2000), waitForEnded(b, 2000)]);
+  await Promise.all([waitForEnded(a, ASHLEY.name, 2000), waitForEnded(b, ASHLEY.name, 2000)]);
   expect(Date.now() - started).toBeLessThan(2000);
 
   expect(await startThroughHostApi(a, ASHLEY.id, 'A second, different reason')).toBe(200);

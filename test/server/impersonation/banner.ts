@@ -4,7 +4,7 @@ import type { Browser, Page } from 'puppeteer-core';
 import { BANNER } from '../../../shared/index.js';
 import { launchChromium } from '../../helpers/browser.js';
 import { fileFixture } from '../../helpers/fixture.js';
-import { ASHLEY, startTestHost, type TestHost } from '../../extension/host.js';
+import { startTestHost, type TestHost } from '../../extension/host.js';
 
 /** The host with `serverBanner` and Chromium, started before the file's tests and closed after them. */
 export function bannerHostInChromium(): { host: TestHost; browser: Browser } {
@@ -14,7 +14,7 @@ export function bannerHostInChromium(): { host: TestHost; browser: Browser } {
   }));
 }
 
-/** Until the banner on `page` says that acting for Ashley ended. */
-export async function waitForEnded(page: Page, timeout: number) {
-  await page.waitForFunction((t) => document.getElementById('onbehalf-banner')?.innerText.includes(t), { timeout, polling: 50 }, BANNER.ended(ASHLEY.name));
+/** Until the server banner on `page` says that acting for `subjectName` ended. */
+export async function waitForEnded(page: Page, subjectName: string, timeout: number) {
+  await page.waitForFunction((t) => document.getElementById('onbehalf-banner')?.innerText.includes(t), { timeout, polling: 50 }, BANNER.ended(subjectName));
 }
