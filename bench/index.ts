@@ -32,21 +32,9 @@ async function auditSection() {
   return { audit, auditShared };
 }
 
-// `--only audit`: section 3 alone, its rows replacing those of the results file (dated apart).
-if (process.argv.includes('--only')) {
-  const section = process.argv[process.argv.indexOf('--only') + 1];
-  if (section !== 'audit') throw new Error(`--only: unknown section ${section} (known: audit)`);
-  const previous = existsSync(resultsFile) ? JSON.parse(readFileSync(resultsFile, 'utf8')) : {};
-  const results = { ...previous, ...(await auditSection()), auditDate: new Date().toISOString(), auditMachine: machine };
-  writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
-  console.log(`audit rows written to bench/${quick ? 'results.local.json' : 'results.json'}`);
-  process.exit(0);
-}
-
-const redis = await startRedis();
-try {
+async function hostSection(redisUrl: string) {
   console.log(`1. Host overhead (autocannon, 10 connections, ${quick ? 3 : 7} interleaved rounds, all variants in one server process; ratios vs the host app without onbehalf on the same session store, round by round)`);
-  const host = await runHostBench({ quick, redisUrl: redis.url });
+  const host = await runHostBench({ quick, redisUrl });
   console.table(
     host.map((r) => ({
       variant: r.variant,
@@ -61,6 +49,33 @@ try {
       errors: r.errors,
     })),
   );
+  return { host };
+}
+
+// `--only audit` / `--only host`: that section alone, its rows replacing those of the results file
+// (dated apart); the other sections' rows and the chart stay as the last full run wrote them.
+if (process.argv.includes('--only')) {
+  const section = process.argv[process.argv.indexOf('--only') + 1];
+  if (section !== 'audit' && section !== 'host') throw new Error(`--only: unknown section ${section} (known: audit, host)`);
+  const previous = existsSync(resultsFile) ? JSON.parse(readFileSync(resultsFile, 'utf8')) : {};
+  const hostAlone = async () => {
+    const redis = await startRedis();
+    try {
+      return await hostSection(redis.url);
+    } finally {
+      await redis.stop(true);
+    }
+  };
+  const rows = section === 'audit' ? await auditSection() : await hostAlone();
+  const results = { ...previous, ...rows, [`${section}Date`]: new Date().toISOString(), [`${section}Machine`]: machine };
+  writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`${section} rows written to bench/${quick ? 'results.local.json' : 'results.json'}`);
+  process.exit(0);
+}
+
+const redis = await startRedis();
+try {
+  const { host } = await hostSection(redis.url);
 
   console.log('2. Permission checks (can(), one core)');
   const okr = await runOkrBench({ quick });
