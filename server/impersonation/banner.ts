@@ -1,9 +1,8 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { BANNER, formatTimeLeft } from '../../shared/index.js';
 import type { CsrfProtection } from './csrf.js';
-import { escapeHtml } from '../http/index.js';
+import { escapeHtml, injectIntoHtml } from '../http/index.js';
 import { cspNonce } from './csp-nonce.js';
-import { injectIntoHtml } from './inject-html.js';
 import type { ResolvedOptions } from './options.js';
 import type { Acting } from './types.js';
 

@@ -5,10 +5,8 @@ import { guardSessionWrites, unpresentSession } from '../identity/session-view.j
 import type { HostIdentityWrite } from '../identity/types.js';
 import { rememberActionId } from './action-id.js';
 import { blockedPaths, hostSignInRoutes } from './blocked-paths.js';
-import { requestDeadline } from './deadline.js';
+import { beforeResponse, OnBehalfError, requestDeadline, sendError } from '../http/index.js';
 import { actorRefusal, targetRefusal } from './eligibility.js';
-import { OnBehalfError, sendError } from '../http/index.js';
-import { beforeResponse } from './intercept.js';
 import type { Lifecycle } from './lifecycle.js';
 import { expiryCause } from './lifecycle.js';
 import { andThen, both, isThenable, type Maybe } from './maybe.js';

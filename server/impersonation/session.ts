@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import { isDeepStrictEqual } from 'node:util';
 import { sessionCall } from '../identity/session-view.js';
-import { beforeResponse } from './intercept.js';
+import { beforeResponse } from '../http/index.js';
 import type { ResolvedOptions } from './options.js';
 import type { ImpersonationRecord } from './types.js';
 

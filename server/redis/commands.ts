@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Deadline } from '../impersonation/deadline.js';
+import type { Deadline } from '../http/index.js';
 import { within } from './deadline.js';
 import { RedisUnavailableError } from './errors.js';
 

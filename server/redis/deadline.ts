@@ -1,4 +1,4 @@
-import { beginWait, endWait, newDeadline, type Deadline } from '../impersonation/deadline.js';
+import { beginWait, endWait, newDeadline, type Deadline } from '../http/index.js';
 import { RedisUnavailableError, storeError } from './errors.js';
 
 /** A call waiting for Redis, and how to give up on it. */

@@ -1,7 +1,7 @@
 import { RedisStore } from 'connect-redis';
 import type { Request } from 'express';
 import type { SessionData } from 'express-session';
-import { adoptDeadline, newDeadline, requestDeadline, type Deadline } from '../impersonation/deadline.js';
+import { adoptDeadline, newDeadline, requestDeadline, type Deadline } from '../http/index.js';
 import { timeoutOf, type RedisTimeoutOptions } from './commands.js';
 import { within } from './deadline.js';
 

@@ -1,4 +1,4 @@
-import type { ImpersonationRecord } from '../types.js';
+import type { ImpersonationRecord } from './types.js';
 
 /**
  * A record its holder can hand out as it is, with no copy per read: frozen (its actor and subject

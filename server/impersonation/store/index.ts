@@ -1,1 +1,2 @@
 export { forgetsOnExit, memoryStore } from './memory.js';
+export type * from './types.js';

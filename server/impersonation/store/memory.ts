@@ -1,4 +1,4 @@
-import type { ImpersonationRecord, ImpersonationStore } from '../types.js';
+import type { ImpersonationRecord, ImpersonationStore } from './types.js';
 import { frozenRecord, seenAt } from './frozen.js';
 
 /**

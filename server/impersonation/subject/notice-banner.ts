@@ -1,8 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { NOTICE, type AccessEntry } from '../../../shared/index.js';
 import type { CsrfProtection } from '../csrf.js';
-import { escapeHtml } from '../../http/index.js';
-import { injectIntoHtml } from '../inject-html.js';
+import { escapeHtml, injectIntoHtml } from '../../http/index.js';
 import type { ResolvedOptions } from '../options.js';
 import type { AccessHistory } from './history.js';
 import type { ResolvedSubjectOptions } from './options.js';

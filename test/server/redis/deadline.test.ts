@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { newDeadline } from '../../../server/impersonation/deadline.js';
+import { newDeadline } from '../../../server/http/index.js';
 import { RedisUnavailableError } from '../../../server/redis/index.js';
 import { within } from '../../../server/redis/deadline.js';
 

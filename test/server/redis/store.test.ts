@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createClient, createCluster, type RedisClientType, type RedisClusterType } from 'redis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ImpersonationRecord } from '../../../server/impersonation/types.js';
-import { newDeadline } from '../../../server/impersonation/deadline.js';
+import { newDeadline } from '../../../server/http/index.js';
 import { redisStore, RedisUnavailableError } from '../../../server/redis/index.js';
 import { asCommandClient, type RedisClient } from '../../../server/redis/cluster.js';
 import type { RedisCommandClient } from '../../../server/redis/commands.js';

@@ -1,1 +1,3 @@
 export { memorySubjectStore } from './memory.js';
+export { isOpen, REQUEST_GRACE_MS } from './types.js';
+export type * from './types.js';

@@ -1,5 +1,5 @@
 import type { AccessEntry, AccessRequest, Grant } from '../../../../shared/index.js';
-import { isOpen, REQUEST_GRACE_MS, type SubjectStore } from '../types.js';
+import { isOpen, REQUEST_GRACE_MS, type SubjectStore } from './types.js';
 
 /** A sweep runs once what the store holds has doubled since the last one (amortised: O(1) a write), and never below this. */
 const SWEEP_FLOOR = 256;
