@@ -6,7 +6,8 @@
 export { onBehalf, type OnBehalf } from './impersonation/index.js';
 export { memoryStore } from './impersonation/store/index.js';
 export { memoryAudit, type MemoryAudit } from './audit/memory.js';
-export { attribution, memorySubjectStore, type Attribution } from './impersonation/subject/index.js';
+export { attribution, type Attribution } from './impersonation/index.js';
+export { memorySubjectStore } from './impersonation/subject/index.js';
 export type { SubjectOptions, SubjectStore, AccessNotice, SubjectPolicyInput, RequestDecision, TransitionResult } from './impersonation/subject/types.js';
 export { errorHandler, httpError, OnBehalfError, sendError, strictUtf8, wantsPage, type SendErrorOptions } from './http/index.js';
 export {

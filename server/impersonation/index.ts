@@ -4,6 +4,7 @@ import { auditedTokens } from './audited-tokens.js';
 import { bannerMiddleware } from './banner.js';
 import { resolveIdentity } from './context.js';
 import { csrfProtection } from './csrf.js';
+import { actorRefusal, targetRefusal } from './eligibility.js';
 import { guarded, guardedDirectory } from './guarded.js';
 import { lifecycle, expiryCause } from './lifecycle.js';
 import { identityHint, resolveOptions, startupWarnings } from './options.js';
@@ -13,9 +14,10 @@ import { apiRouter } from './routes.js';
 import { idKey } from '../identity/ids.js';
 import { OnBehalfError } from '../http/index.js';
 import { forgetsOnExit } from './store/index.js';
-import type { IssuedActingToken, OnBehalfEvents, OnBehalfOptions, UserId } from './types.js';
+import type { DirectoryUser, IssuedActingToken, OnBehalfEvents, OnBehalfOptions, UserId } from './types.js';
 
 export type { OnBehalfOptions } from './types.js';
+export { attribution, type Attribution } from './attribution.js';
 
 /** What `onBehalf()` returns: the middleware to mount, plus the host-facing controls. */
 export interface OnBehalf extends RequestHandler {
@@ -87,7 +89,29 @@ export function onBehalf(options: OnBehalfOptions): OnBehalf {
     if (hint) o.warn(hint);
   }
   const identity = resolveIdentity(o, life);
-  const subject = subjectSide(o, life, csrf);
+  // Bound once: the subject's side and the routes ask the same rules, and never see the options.
+  const eligibility = {
+    actorRefusal: (actor: DirectoryUser | undefined, req: Request) => actorRefusal(o, actor, req),
+    targetRefusal: (actor: DirectoryUser, target: DirectoryUser, req: Request) => targetRefusal(o, actor, target, req),
+  };
+  const subject = subjectSide(
+    {
+      basePath: o.basePath,
+      reason: o.reason,
+      permission: o.permission,
+      auditPermission: o.auditPermission,
+      users: o.users,
+      sessions: o.store,
+      audit: o.audit,
+      life,
+      csrf,
+      eligibility,
+      guard: guarded,
+      now: o.now,
+      warn: o.warn,
+    },
+    o.subject,
+  );
   // The API router is entered only for its own paths: the host's requests pay for identity alone.
   const api = express.Router().use(o.basePath, apiRouter(o, life, csrf, subject));
   const apiPrefix = `${o.basePath}/`;

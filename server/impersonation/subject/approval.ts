@@ -2,14 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
 import type { AccessRequest, AuditEvent } from '../../../shared/index.js';
 import { OnBehalfError } from '../../http/index.js';
-import type { Lifecycle } from '../lifecycle.js';
-import type { ResolvedOptions } from '../options.js';
-import type { DirectoryUser } from '../types.js';
+import type { DirectoryUser } from '../../identity/types.js';
+import type { SubjectHost } from './host.js';
 import type { ResolvedSubjectOptions } from './options.js';
 import { auditRequest, decide, person, transitionError } from './requests.js';
 
 /** Four-eyes: a start on a protected target needs a second admin's approval (docs/subject.md). */
-export function approval(o: ResolvedOptions, s: ResolvedSubjectOptions, life: Lifecycle) {
+export function approval(host: Pick<SubjectHost, 'life' | 'now' | 'warn'>, s: ResolvedSubjectOptions) {
+  const { life } = host;
   const mayApprove = (u: DirectoryUser | undefined) => Boolean(u?.active && u.permissions?.includes(s.approvalPermission));
 
   return {
@@ -22,7 +22,7 @@ export function approval(o: ResolvedOptions, s: ResolvedSubjectOptions, life: Li
      * other reason keeps it); of racing starts on one approval, one consumes it.
      */
     async atStart(req: Request, actor: DirectoryUser, target: DirectoryUser, reason: string, ticket: string | undefined): Promise<{ audit: Partial<AuditEvent>; consume: () => Promise<boolean> }> {
-      const now = o.now();
+      const now = host.now();
       const open = await s.store.listRequests({ actorId: String(actor.id), subjectId: String(target.id), kind: 'approval' }, now);
       const approved = open.find((x) => x.status === 'approved' && x.expiresAt > now);
       if (approved) {
@@ -35,7 +35,7 @@ export function approval(o: ResolvedOptions, s: ResolvedSubjectOptions, life: Li
         }
         return {
           audit: { requestId: approved.id, approver: approved.approver },
-          consume: async () => (await s.store.transition(approved.id, 'approved', { status: 'used' }, o.now())).ok,
+          consume: async () => (await s.store.transition(approved.id, 'approved', { status: 'used' }, host.now())).ok,
         };
       }
       // A request being decided still waits: its decision is being audited.
@@ -58,7 +58,7 @@ export function approval(o: ResolvedOptions, s: ResolvedSubjectOptions, life: Li
       if (!r || r.kind !== 'approval') throw transitionError('not-found');
       if (r.actor.id === approver.id || r.subject.id === approver.id) throw new OnBehalfError('SELF_APPROVAL', 'A second admin must approve: not the requester, nor the user concerned.');
       // Approved: the requester has one more window to start.
-      const decided = await decide(o, s, life, req, r, person(approver), approve ? 'approved' : 'declined', { expiresAt: approve ? o.now() + s.approvalWindowMs : undefined });
+      const decided = await decide(host, s, req, r, person(approver), approve ? 'approved' : 'declined', { expiresAt: approve ? host.now() + s.approvalWindowMs : undefined });
       return decided.request;
     },
   };

@@ -2,9 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
 import type { AccessRequest, Grant, Person } from '../../../shared/index.js';
 import { OnBehalfError } from '../../http/index.js';
-import type { Lifecycle } from '../lifecycle.js';
-import type { ResolvedOptions } from '../options.js';
-import type { DirectoryUser } from '../types.js';
+import type { DirectoryUser } from '../../identity/types.js';
+import type { SubjectHost } from './host.js';
 import type { ResolvedSubjectOptions } from './options.js';
 import { audited, auditRequest, decide, person } from './requests.js';
 
@@ -12,10 +11,11 @@ const HOUR = 3_600_000;
 const covers = (g: Grant, actorId: string) => !g.to || g.to.id === actorId;
 
 /** Consent: the subject's grants and their answers to admins' requests (docs/subject.md). */
-export function consent(o: ResolvedOptions, s: ResolvedSubjectOptions, life: Lifecycle) {
+export function consent(host: Pick<SubjectHost, 'users' | 'sessions' | 'life' | 'now' | 'warn'>, s: ResolvedSubjectOptions) {
+  const { life } = host;
   /** A grant exists (a start can use it) only once its `consent-granted` record is on the audit. */
   async function grant(req: Request, subject: DirectoryUser, hours: number, to: Person | undefined, requestId?: string): Promise<Grant> {
-    const now = o.now();
+    const now = host.now();
     const g: Grant = { id: randomUUID(), subject: person(subject), ...(to && { to }), grantedAt: now, expiresAt: now + hours * HOUR, ...(requestId && { requestId }) };
     await audited(life, req, 'consent-granted', { subject: g.subject, ...(to && { actor: to }), grantId: g.id, until: g.expiresAt, ...(requestId && { requestId }) }, 'no access was granted');
     await s.store.addGrant(g);
@@ -25,7 +25,7 @@ export function consent(o: ResolvedOptions, s: ResolvedSubjectOptions, life: Lif
   return {
     /** The live grant that lets `actorId` work on behalf of `subjectId`, the longest-lasting first. */
     async liveGrant(subjectId: string, actorId: string): Promise<Grant | undefined> {
-      const grants = (await s.store.listGrants(subjectId, o.now())).filter((g) => covers(g, actorId));
+      const grants = (await s.store.listGrants(subjectId, host.now())).filter((g) => covers(g, actorId));
       return grants.sort((a, b) => b.expiresAt - a.expiresAt)[0];
     },
 
@@ -34,7 +34,7 @@ export function consent(o: ResolvedOptions, s: ResolvedSubjectOptions, life: Lif
       if (toId === subject.id) throw new OnBehalfError('GRANT_SELF', 'You cannot grant access to yourself.');
       let to: Person | undefined;
       if (toId) {
-        const admin = await o.users.get(toId);
+        const admin = await host.users.get(toId);
         if (!admin) throw new OnBehalfError('USER_NOT_FOUND', 'No such user.');
         to = person(admin);
       }
@@ -51,8 +51,8 @@ export function consent(o: ResolvedOptions, s: ResolvedSubjectOptions, life: Lif
       // Ending access is the safe direction, so it never waits on a healthy audit (like Exit):
       // during an outage the record is kept and written, before any later one, once it is back.
       await life.recordOrKeep(life.event('consent-revoked', req, { subject: g.subject, ...(g.to && { actor: g.to }), grantId: g.id }));
-      const left = await s.store.listGrants(subjectId, o.now());
-      for (const r of await o.store.list({ subjectId })) {
+      const left = await s.store.listGrants(subjectId, host.now());
+      for (const r of await host.sessions.list({ subjectId })) {
         if (!left.some((x) => covers(x, r.actorId))) await life.end(r.id, 'revoked', req);
       }
       return g;
@@ -60,7 +60,7 @@ export function consent(o: ResolvedOptions, s: ResolvedSubjectOptions, life: Lif
 
     /** An admin asks the subject for access; the subject sees it in their access history. */
     async ask(req: Request, actor: DirectoryUser, target: DirectoryUser, reason: string, ticket: string | undefined): Promise<AccessRequest> {
-      const now = o.now();
+      const now = host.now();
       const pending = await s.store.listRequests({ actorId: String(actor.id), subjectId: String(target.id), kind: 'consent' }, now);
       if (pending.length) return pending[0];
       const r: AccessRequest = {
@@ -78,7 +78,7 @@ export function consent(o: ResolvedOptions, s: ResolvedSubjectOptions, life: Lif
       if (!found || found.kind !== 'consent' || found.subject.id !== subject.id) throw new OnBehalfError('REQUEST_NOT_FOUND', 'No such request.');
       // Approving: the request is used up by the grant it gives, decided only once the grant is audited and stored.
       const effect = approve ? (r: AccessRequest) => grant(req, subject, hours, r.actor, r.id) : undefined;
-      const { request, effect: given } = await decide(o, s, life, req, found, person(subject), approve ? 'used' : 'declined', { effect });
+      const { request, effect: given } = await decide(host, s, req, found, person(subject), approve ? 'used' : 'declined', { effect });
       return { request, ...(given && { grant: given }) };
     },
   };

@@ -1,8 +1,7 @@
 import { ACCESS_LIMIT, type AccessEntry, type AuditEvent, type EndCause, type SessionView } from '../../../shared/index.js';
 import { OnBehalfError } from '../../http/index.js';
-import type { Lifecycle } from '../lifecycle.js';
-import type { ResolvedOptions } from '../options.js';
-import type { ImpersonationRecord } from '../types.js';
+import type { ImpersonationRecord } from '../store/index.js';
+import type { SubjectHost } from './host.js';
 import type { ResolvedSubjectOptions } from './options.js';
 
 /** At most this many audit events are read for one session's entry (its writes). */
@@ -14,11 +13,11 @@ type Session = Pick<SessionView, 'sessionId' | 'actor' | 'subject' | 'reason' | 
  * The subject's access history: an entry per session on their account, written when it ends
  * (with its audited writes, and who approved it), live sessions read from the impersonation store.
  */
-export function accessHistory(o: ResolvedOptions, s: ResolvedSubjectOptions, life: Lifecycle) {
+export function accessHistory(host: Pick<SubjectHost, 'audit' | 'sessions' | 'users' | 'life' | 'now' | 'warn'>, s: ResolvedSubjectOptions) {
   /** What the audit knows of a session: its writes, and the grant or approval it started under. */
   async function fromAudit(sessionId: string): Promise<Pick<AccessEntry, 'actions' | 'approver' | 'grantId'>> {
-    if (!o.audit.query) return { actions: [] };
-    const { events } = await o.audit.query({ sessionId, limit: EVENTS_PER_SESSION }).catch(() => {
+    if (!host.audit.query) return { actions: [] };
+    const { events } = await host.audit.query({ sessionId, limit: EVENTS_PER_SESSION }).catch(() => {
       throw new OnBehalfError('AUDIT_UNAVAILABLE', 'The audit could not be read; try again shortly.');
     });
     const started = events.find((e) => e.type === 'started');
@@ -52,21 +51,21 @@ export function accessHistory(o: ResolvedOptions, s: ResolvedSubjectOptions, lif
   async function recordEnded(view: SessionView, cause: EndCause) {
     let entry: AccessEntry;
     try {
-      entry = await entryOf(view, { at: o.now(), cause });
+      entry = await entryOf(view, { at: host.now(), cause });
       await s.store.putAccess(entry);
     } catch (err) {
-      return o.warn(`could not record session ${view.sessionId} in ${view.subject.id}'s access history: ${String(err)}`);
+      return host.warn(`could not record session ${view.sessionId} in ${view.subject.id}'s access history: ${String(err)}`);
     }
     if (!s.notify) return;
     try {
-      const subject = await o.users.get(view.subject.id);
+      const subject = await host.users.get(view.subject.id);
       if (subject) await s.notify({ subject, entry });
     } catch (err) {
-      o.warn(`the notify hook failed for session ${view.sessionId}: ${String(err)}`);
+      host.warn(`the notify hook failed for session ${view.sessionId}: ${String(err)}`);
     }
   }
   const pending = new Set<Promise<void>>();
-  life.events.on('ended', (view: SessionView, cause: EndCause) => {
+  host.life.events.on('ended', (view: SessionView, cause: EndCause) => {
     const p = recordEnded(view, cause).finally(() => pending.delete(p));
     pending.add(p);
   });
@@ -76,7 +75,7 @@ export function accessHistory(o: ResolvedOptions, s: ResolvedSubjectOptions, lif
   return {
     /** Every session on the account, newest first: the live ones, then the history. */
     async list(subjectId: string, limit = ACCESS_LIMIT): Promise<AccessEntry[]> {
-      const [now, past] = await Promise.all([o.store.list({ subjectId }), s.store.listAccess(subjectId, limit)]);
+      const [now, past] = await Promise.all([host.sessions.list({ subjectId }), s.store.listAccess(subjectId, limit)]);
       const ended = new Set(past.map((e) => e.sessionId));
       const current = await Promise.all(now.filter((r) => !ended.has(r.id)).map((r) => entryOf(live(r))));
       return [...current.sort((a, b) => b.startedAt - a.startedAt), ...past];

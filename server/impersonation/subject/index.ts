@@ -1,21 +1,20 @@
 import type { Request, RequestHandler, Router } from 'express';
 import type { AccessEntry, AccessRequest, ApprovalState, AuditEvent, Grant } from '../../../shared/index.js';
-import type { CsrfProtection } from '../csrf.js';
 import { OnBehalfError } from '../../http/index.js';
-import type { Lifecycle } from '../lifecycle.js';
-import type { ResolvedOptions } from '../options.js';
-import type { DirectoryUser } from '../types.js';
+import type { DirectoryUser } from '../../identity/types.js';
 import { approval } from './approval.js';
+import type { SubjectHost } from './host.js';
 import { consent } from './consent.js';
 import { accessHistory } from './history.js';
 import { noticeMiddleware } from './notice-banner.js';
 import { resolveSubjectOptions } from './options.js';
 import { person } from './requests.js';
 import { subjectRouter } from './routes.js';
+import type { SubjectOptions } from './types.js';
 
-export { attribution, type Attribution } from './attribution.js';
 export { memorySubjectStore } from './store/index.js';
 export type * from './types.js';
+export type { SubjectAudit, SubjectHost } from './host.js';
 
 /** What a start must carry when consent or four-eyes allowed it. */
 export interface StartPermit {
@@ -51,13 +50,14 @@ export interface SubjectSide {
   close(): Promise<void>;
 }
 
-export function subjectSide(o: ResolvedOptions, life: Lifecycle, csrf: CsrfProtection): SubjectSide {
-  const s = resolveSubjectOptions(o, o.subject);
-  const history = accessHistory(o, s, life);
-  const grants = consent(o, s, life);
-  const fourEyes = approval(o, s, life);
+/** The subject's side of one `onBehalf()`, built on what `host` hands it, with its own `options`. */
+export function subjectSide(host: SubjectHost, options: SubjectOptions | undefined): SubjectSide {
+  const s = resolveSubjectOptions(host, options);
+  const history = accessHistory(host, s);
+  const grants = consent(host, s);
+  const fourEyes = approval(host, s);
   async function access(userId: string, limit?: number) {
-    const now = o.now();
+    const now = host.now();
     const [sessions, live, requests] = await Promise.all([
       history.list(userId, limit),
       s.store.listGrants(userId, now),
@@ -65,19 +65,19 @@ export function subjectSide(o: ResolvedOptions, life: Lifecycle, csrf: CsrfProte
     ]);
     return { sessions, grants: live, requests: requests.filter((r) => r.status === 'pending') };
   }
-  const approvals = async () => (await s.store.listRequests({ kind: 'approval' }, o.now())).filter((r) => r.status === 'pending');
+  const approvals = async () => (await s.store.listRequests({ kind: 'approval' }, host.now())).filter((r) => r.status === 'pending');
   function approvalStates(req: Request, actor: DirectoryUser) {
     let mine: Promise<AccessRequest[]> | undefined;
     return async (target: DirectoryUser): Promise<ApprovalState | undefined> => {
       if (!s.approvalOn || !(await s.approval({ actor, target, req }))) return undefined;
-      mine ??= s.store.listRequests({ actorId: String(actor.id), kind: 'approval' }, o.now());
+      mine ??= s.store.listRequests({ actorId: String(actor.id), kind: 'approval' }, host.now());
       const forTarget = (await mine).filter((r) => String(r.subject.id) === String(target.id));
       if (forTarget.some((r) => r.status === 'approved')) return 'approved';
       return forTarget.some((r) => r.status === 'pending' || r.status === 'deciding') ? 'pending' : 'required';
     };
   }
   return {
-    router: subjectRouter(o, s, csrf, { history, consent: grants, approval: fourEyes, access, approvals }),
+    router: subjectRouter(host, s, { history, consent: grants, approval: fourEyes, access, approvals }),
     access,
     approvals,
     approvalStates,
@@ -87,9 +87,9 @@ export function subjectSide(o: ResolvedOptions, life: Lifecycle, csrf: CsrfProte
       if (s.consentOn && (await s.consent(input))) {
         const grant = await grants.liveGrant(String(target.id), String(actor.id));
         if (!grant) {
-          await life.denied(req, 'CONSENT_REQUIRED', person(actor), person(target));
+          await host.life.denied(req, 'CONSENT_REQUIRED', person(actor), person(target));
           throw new OnBehalfError('CONSENT_REQUIRED', `${target.name} has not granted support access. Ask them: they answer in the app.`, {
-            ask: { method: 'POST', path: `${o.basePath}/consent-requests`, body: { userId: target.id, reason: '…' } },
+            ask: { method: 'POST', path: `${host.basePath}/consent-requests`, body: { userId: target.id, reason: '…' } },
           });
         }
         permit.audit.grantId = grant.id;
@@ -102,7 +102,7 @@ export function subjectSide(o: ResolvedOptions, life: Lifecycle, csrf: CsrfProte
       }
       return permit;
     },
-    notices: noticeMiddleware(o, s, history, csrf),
+    notices: noticeMiddleware(host, s, history),
     settled: history.settled,
     async close() {
       await history.settled();

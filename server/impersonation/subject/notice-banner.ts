@@ -1,8 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { NOTICE, type AccessEntry } from '../../../shared/index.js';
-import type { CsrfProtection } from '../csrf.js';
 import { escapeHtml, injectIntoHtml } from '../../http/index.js';
-import type { ResolvedOptions } from '../options.js';
+import type { SubjectHost } from './host.js';
 import type { AccessHistory } from './history.js';
 import type { ResolvedSubjectOptions } from './options.js';
 
@@ -10,7 +9,7 @@ import type { ResolvedSubjectOptions } from './options.js';
 const ACTIONS_SHOWN = 5;
 
 /** The subject's notices, in the banner slot (bottom of the page). Every value is escaped. */
-export function renderNotices(o: ResolvedOptions, s: ResolvedSubjectOptions, notices: AccessEntry[], csrfToken: string): string {
+export function renderNotices(basePath: string, s: ResolvedSubjectOptions, notices: AccessEntry[], csrfToken: string): string {
   const item = (e: AccessEntry) =>
     `<li style="padding:8px 0;border-top:1px solid #c7cdf5;display:flex;gap:12px;align-items:flex-start">` +
     `<div style="flex:1"><span data-summary>${escapeHtml(NOTICE.summary(e))}</span> Reason: <q>${escapeHtml(e.reason)}</q>` +
@@ -20,7 +19,7 @@ export function renderNotices(o: ResolvedOptions, s: ResolvedSubjectOptions, not
     e.actions.slice(0, ACTIONS_SHOWN).map((a) => ` <code>${escapeHtml(a.method)} ${escapeHtml(a.path)}</code>`).join('') +
     (e.actions.length > ACTIONS_SHOWN ? ' …' : '') +
     `</small></div>` +
-    `<form method="post" action="${escapeHtml(`${o.basePath}/me/notices/${encodeURIComponent(e.sessionId)}/dismiss`)}" style="margin:0">` +
+    `<form method="post" action="${escapeHtml(`${basePath}/me/notices/${encodeURIComponent(e.sessionId)}/dismiss`)}" style="margin:0">` +
     `<input type="hidden" name="_csrf" value="${escapeHtml(csrfToken)}">` +
     `<button type="submit" style="background:#2c3aa8;color:#fff;border:0;border-radius:6px;padding:6px 14px;font:inherit;font-weight:600;cursor:pointer">${escapeHtml(NOTICE.dismissLabel)}</button></form></li>`;
   return (
@@ -38,19 +37,19 @@ export function renderNotices(o: ResolvedOptions, s: ResolvedSubjectOptions, not
  * on their account they have not dismissed, injected into HTML answers sent in one piece. A
  * store that can't be read shows no notice and fails nothing: the notice waits for the next page.
  */
-export function noticeMiddleware(o: ResolvedOptions, s: ResolvedSubjectOptions, history: AccessHistory, csrf: CsrfProtection): RequestHandler {
+export function noticeMiddleware(host: Pick<SubjectHost, 'basePath' | 'csrf' | 'warn'>, s: ResolvedSubjectOptions, history: AccessHistory): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     const ctx = req.onBehalf;
     if (!s.notices || ctx?.active || !ctx?.userId || req.method !== 'GET' || !req.accepts('html')) return next();
     history.notices(ctx.userId).then(
       (notices) => {
         if (notices.length) {
-          injectIntoHtml(res, () => renderNotices(o, s, notices, csrf.token(req)));
+          injectIntoHtml(res, () => renderNotices(host.basePath, s, notices, host.csrf.token(req)));
         }
         next();
       },
       (err) => {
-        o.warn(`could not read the notices of ${ctx.userId}: ${String(err)}`);
+        host.warn(`could not read the notices of ${ctx.userId}: ${String(err)}`);
         next();
       },
     );

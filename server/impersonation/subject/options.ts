@@ -1,6 +1,5 @@
 import { isSafeLocalPath, optionError } from '../../../shared/index.js';
-import { guarded } from '../guarded.js';
-import type { ResolvedOptions } from '../options.js';
+import type { SubjectHost } from './host.js';
 import { memorySubjectStore } from './store/index.js';
 import type { SubjectOptions, SubjectPolicyInput } from './types.js';
 
@@ -23,7 +22,7 @@ const policy = (name: string, v: SubjectOptions['consent']): Policy => {
 };
 
 /** Fill in the subject side's defaults; refuse options that can't work (thrown at start-up). */
-export function resolveSubjectOptions(o: Pick<ResolvedOptions, 'permission'>, s: SubjectOptions = {}): ResolvedSubjectOptions {
+export function resolveSubjectOptions(host: Pick<SubjectHost, 'permission' | 'guard'>, s: SubjectOptions = {}): ResolvedSubjectOptions {
   const positive = (name: string, v: number | undefined, d: number) => {
     const value = v ?? d;
     if (!(Number.isFinite(value) && value > 0)) throw optionError(`onBehalf: subject.${name} must be a positive number of milliseconds.`);
@@ -32,11 +31,11 @@ export function resolveSubjectOptions(o: Pick<ResolvedOptions, 'permission'>, s:
   if (s.notify !== undefined && typeof s.notify !== 'function') throw optionError('onBehalf: subject.notify must be a function.');
   const approvalPermission = s.approvalPermission ?? 'impersonate:approve';
   if (s.historyPage !== undefined && !isSafeLocalPath(s.historyPage)) throw optionError('onBehalf: subject.historyPage must be a same-origin path starting with "/".');
-  if (approvalPermission === o.permission) throw optionError('onBehalf: subject.approvalPermission must differ from the impersonation permission.');
+  if (approvalPermission === host.permission) throw optionError('onBehalf: subject.approvalPermission must differ from the impersonation permission.');
   return {
     notices: s.notices ?? true,
     notify: s.notify,
-    store: guarded(s.store ?? memorySubjectStore(), 'subject store'),
+    store: host.guard(s.store ?? memorySubjectStore(), 'subject store'),
     consent: policy('consent', s.consent),
     approval: policy('approval', s.approval),
     consentOn: s.consent !== undefined && s.consent !== false,

@@ -1,16 +1,15 @@
 import type { Request } from 'express';
 import type { AccessRequest, AuditEvent, Person } from '../../../shared/index.js';
 import { OnBehalfError } from '../../http/index.js';
-import type { Lifecycle } from '../lifecycle.js';
-import type { ResolvedOptions } from '../options.js';
-import type { DirectoryUser } from '../types.js';
+import type { DirectoryUser } from '../../identity/types.js';
+import type { SubjectAudit, SubjectHost } from './host.js';
 import type { ResolvedSubjectOptions } from './options.js';
 import type { TransitionResult } from './types.js';
 
 export const person = (u: DirectoryUser): Person => ({ id: u.id, name: u.name, ...(u.email && { email: u.email }) });
 
 /** Write a record before what it records happens: refused, it does not happen (503 AUDIT_UNAVAILABLE, saying what did not). */
-export async function audited(life: Lifecycle, req: Request, type: AuditEvent['type'], fields: Partial<AuditEvent>, notDone: string): Promise<void> {
+export async function audited(life: SubjectAudit, req: Request, type: AuditEvent['type'], fields: Partial<AuditEvent>, notDone: string): Promise<void> {
   try {
     await life.record(life.event(type, req, fields));
   } catch {
@@ -19,7 +18,7 @@ export async function audited(life: Lifecycle, req: Request, type: AuditEvent['t
 }
 
 /** Write a request's `access-requested` record before the request exists: refused, there is none (503). */
-export function auditRequest(life: Lifecycle, req: Request, r: AccessRequest): Promise<void> {
+export function auditRequest(life: SubjectAudit, req: Request, r: AccessRequest): Promise<void> {
   return audited(life, req, 'access-requested', { actor: r.actor, subject: r.subject, reason: r.reason, ticket: r.ticket, requestId: r.id }, 'no request was sent');
 }
 
@@ -38,9 +37,8 @@ export function transitionError(reason: Extract<TransitionResult, { ok: false }>
  * `effect`) fails, the claim goes back to pending: nothing was decided.
  */
 export async function decide<T>(
-  o: ResolvedOptions,
+  { life, now: clock, warn }: Pick<SubjectHost, 'life' | 'now' | 'warn'>,
   s: ResolvedSubjectOptions,
-  life: Lifecycle,
   req: Request,
   r: AccessRequest,
   approver: Person,
@@ -48,7 +46,7 @@ export async function decide<T>(
   after: { expiresAt?: number; effect?: (r: AccessRequest) => Promise<T> } = {},
 ): Promise<{ request: AccessRequest; effect?: T }> {
   // One time for the claim and the decision: a request claimed before its deadline is decided at it.
-  const now = o.now();
+  const now = clock();
   const claimed = await s.store.transition(r.id, 'pending', { status: 'deciding' }, now);
   if (!claimed.ok) throw transitionError(claimed.reason);
   let effect: T | undefined;
@@ -58,7 +56,7 @@ export async function decide<T>(
     effect = await after.effect?.(claimed.request);
   } catch (err) {
     // A claim the store can't release stays until the request expires: nothing is granted meanwhile.
-    await s.store.transition(r.id, 'deciding', { status: 'pending' }, now).catch((e) => o.warn(`could not release the claim on request ${r.id}: ${String(e)}`));
+    await s.store.transition(r.id, 'deciding', { status: 'pending' }, now).catch((e) => warn(`could not release the claim on request ${r.id}: ${String(e)}`));
     throw err;
   }
   const decided = await s.store.transition(r.id, 'deciding', { status, approver, decidedAt: now, ...(after.expiresAt && { expiresAt: after.expiresAt }) }, now);

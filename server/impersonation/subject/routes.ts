@@ -1,11 +1,9 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type * as z from 'zod/mini';
 import { type AccessEntry, type AccessRequest, type Grant, accessQuerySchema, consentApprovalSchema, consentRequestSchema, ELIGIBILITY_MESSAGES, grantRequestSchema, type IneligibleCode } from '../../../shared/index.js';
-import type { CsrfProtection } from '../csrf.js';
-import { actorRefusal, targetRefusal } from '../eligibility.js';
 import { OnBehalfError, refererPath, sendError, wantsPage } from '../../http/index.js';
-import type { ResolvedOptions } from '../options.js';
-import type { DirectoryUser } from '../types.js';
+import type { DirectoryUser } from '../../identity/types.js';
+import type { SubjectHost } from './host.js';
 import type { Approval } from './approval.js';
 import type { Consent } from './consent.js';
 import type { AccessHistory } from './history.js';
@@ -42,10 +40,15 @@ function parse<T extends z.ZodMiniType>(schema: T, input: unknown): z.infer<T> {
  * every API path but status, start and stop), so an acting admin never reads or dismisses the
  * subject's notices.
  */
-export function subjectRouter(o: ResolvedOptions, s: ResolvedSubjectOptions, csrf: CsrfProtection, parts: SubjectParts): Router {
+export function subjectRouter(
+  host: Pick<SubjectHost, 'reason' | 'auditPermission' | 'users' | 'csrf' | 'eligibility' | 'now'>,
+  s: ResolvedSubjectOptions,
+  parts: SubjectParts,
+): Router {
   const { history, consent, approval } = parts;
+  const { csrf, eligibility } = host;
   const router = express.Router();
-  const askSchema = consentRequestSchema(o.reason);
+  const askSchema = consentRequestSchema(host.reason);
   const wrap = (fn: (req: Request, res: Response) => Promise<unknown>) => (req: Request, res: Response, next: NextFunction) => {
     res.set('Cache-Control', 'no-store');
     fn(req, res).catch(next);
@@ -55,7 +58,7 @@ export function subjectRouter(o: ResolvedOptions, s: ResolvedSubjectOptions, csr
   async function me(req: Request): Promise<DirectoryUser> {
     const ctx = req.onBehalf;
     if (ctx?.active) throw new OnBehalfError('BLOCKED_WHILE_ACTING', 'Not available while working on behalf of a user.');
-    const user = ctx?.userId ? await o.users.get(ctx.userId) : undefined;
+    const user = ctx?.userId ? await host.users.get(ctx.userId) : undefined;
     if (!user?.active) throw new OnBehalfError('NOT_SIGNED_IN', 'Sign in first.');
     return user;
   }
@@ -76,7 +79,7 @@ export function subjectRouter(o: ResolvedOptions, s: ResolvedSubjectOptions, csr
     csrf.check,
     wrap(async (req, res) => {
       const user = await me(req);
-      if (!(await s.store.dismiss(String(user.id), param(req, 'id'), o.now()))) throw new OnBehalfError('NOTICE_NOT_FOUND', 'No such notice.');
+      if (!(await s.store.dismiss(String(user.id), param(req, 'id'), host.now()))) throw new OnBehalfError('NOTICE_NOT_FOUND', 'No such notice.');
       reply(req, res, { dismissed: param(req, 'id') });
     }),
   );
@@ -125,10 +128,10 @@ export function subjectRouter(o: ResolvedOptions, s: ResolvedSubjectOptions, csr
     csrf.check,
     wrap(async (req, res) => {
       const actor = await me(req);
-      if (await actorRefusal(o, actor, req)) throw new OnBehalfError('NOT_ALLOWED', ELIGIBILITY_MESSAGES.NOT_ALLOWED);
+      if (await eligibility.actorRefusal(actor, req)) throw new OnBehalfError('NOT_ALLOWED', ELIGIBILITY_MESSAGES.NOT_ALLOWED);
       const body = parse(askSchema, req.body);
-      const target = await o.users.get(body.userId);
-      const refusal: IneligibleCode | null = target ? await targetRefusal(o, actor, target, req) : 'USER_NOT_FOUND';
+      const target = await host.users.get(body.userId);
+      const refusal: IneligibleCode | null = target ? await eligibility.targetRefusal(actor, target, req) : 'USER_NOT_FOUND';
       if (refusal) throw new OnBehalfError(refusal, ELIGIBILITY_MESSAGES[refusal]);
       res.status(201);
       reply(req, res, { request: await consent.ask(req, actor, target!, body.reason, body.ticket) });
@@ -140,7 +143,7 @@ export function subjectRouter(o: ResolvedOptions, s: ResolvedSubjectOptions, csr
     '/requests',
     wrap(async (req, res) => {
       const actor = await me(req);
-      res.json({ requests: await s.store.listRequests({ actorId: String(actor.id) }, o.now()) });
+      res.json({ requests: await s.store.listRequests({ actorId: String(actor.id) }, host.now()) });
     }),
   );
 
@@ -157,7 +160,7 @@ export function subjectRouter(o: ResolvedOptions, s: ResolvedSubjectOptions, csr
     '/subjects/:id/access',
     wrap(async (req, res) => {
       const user = await me(req);
-      if (!user.permissions?.includes(o.auditPermission)) throw new OnBehalfError('NOT_ALLOWED', 'This needs the audit permission.');
+      if (!user.permissions?.includes(host.auditPermission)) throw new OnBehalfError('NOT_ALLOWED', 'This needs the audit permission.');
       const { limit } = parse(accessQuerySchema, req.query);
       res.json({ sessions: await history.list(param(req, 'id'), limit) });
     }),

@@ -1,6 +1,6 @@
 import type { Request } from 'express';
-import type { Person } from '../../../shared/index.js';
-import { actionIdOf } from '../action-id.js';
+import type { Person } from '../../shared/index.js';
+import { actionIdOf } from './action-id.js';
 
 /**
  * Who wrote a row, to store beside it (Dataverse's `createdby` / `createdonbehalfby`): the
