@@ -70,6 +70,12 @@ export function sendError(req: Request, res: Response, error: OnBehalfError, opt
   res.type('application/json').send(JSON.stringify({ error: { code: error.code, message: error.message, ...error.details } }));
 }
 
+/** For a path that changes state, on any method but POST: 405 with `Allow: POST`. */
+export function postOnly(req: Request, res: Response): void {
+  res.set('Allow', 'POST');
+  sendError(req, res, new OnBehalfError('METHOD_NOT_ALLOWED', 'Use POST.'));
+}
+
 /**
  * Express error handler answering every failure through {@link sendError}: typed and
  * body-parser errors by their code, anything else as 500 `INTERNAL` without details, reported

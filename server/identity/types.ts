@@ -21,6 +21,13 @@ export interface DirectoryUser {
   privilege?: number;
 }
 
+/** The host's user directory: where onbehalf looks users up. Both methods may be async. */
+export interface UserDirectory {
+  get(id: UserId): MaybePromise<DirectoryUser | undefined>;
+  /** Users matching `query` (name or email), at most `limit`. */
+  search(query: string, limit: number): MaybePromise<DirectoryUser[]>;
+}
+
 /** How the host's own sign-in changed while acting: ends the impersonation first (audited with it). */
 export type HostIdentityWrite = 'relogin' | 'logout';
 

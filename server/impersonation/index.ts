@@ -10,7 +10,7 @@ import { lifecycle, expiryCause } from './lifecycle.js';
 import { identityHint, resolveOptions, startupWarnings } from './options.js';
 import { installRequestContext } from './request-context.js';
 import { subjectSide, type SubjectSide } from './subject/index.js';
-import { apiRouter } from './routes.js';
+import { httpApi } from './api.js';
 import { idKey } from '../identity/ids.js';
 import { OnBehalfError } from '../http/index.js';
 import { forgetsOnExit } from './store/index.js';
@@ -113,7 +113,7 @@ export function onBehalf(options: OnBehalfOptions): OnBehalf {
     o.subject,
   );
   // The API router is entered only for its own paths: the host's requests pay for identity alone.
-  const api = express.Router().use(o.basePath, apiRouter(o, life, csrf, subject));
+  const api = express.Router().use(o.basePath, httpApi(o, life, csrf, subject, eligibility));
   const apiPrefix = `${o.basePath}/`;
   const ownPath = (path: string) => path === o.basePath || path.startsWith(apiPrefix);
 

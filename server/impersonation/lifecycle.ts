@@ -161,6 +161,7 @@ export function lifecycle(o: ResolvedOptions) {
     },
 
     emitStarted: (r: ImpersonationRecord) => emit('started', toView(o, r)),
+    expiryCause: (r: ImpersonationRecord, now: number) => expiryCause(o, r, now),
   };
 }
 export type Lifecycle = ReturnType<typeof lifecycle>;

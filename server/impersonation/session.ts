@@ -55,7 +55,7 @@ const regenerate = (req: Request) => call((cb) => sessionCall(req, 'regenerate',
 const saveSession = (req: Request) => call((cb) => sessionCall(req, 'save', cb));
 
 /** The host's sign-in keys as the session holds them now: all an acting session starts with. */
-export function authData(req: Request, o: ResolvedOptions): Record<string, unknown> {
+export function authData(req: Request, o: Pick<ResolvedOptions, 'authSessionKeys'>): Record<string, unknown> {
   const session = req.session as unknown as Record<string, unknown>;
   const out: Record<string, unknown> = {};
   for (const key of o.authSessionKeys) if (key in session) out[key] = session[key];
@@ -69,7 +69,7 @@ export function authData(req: Request, o: ResolvedOptions): Record<string, unkno
  * the sign-in keys (they stay in the session, bound to the actor): the session stays small, and
  * express-session hashes all of it on every request.
  */
-export async function enterActing(req: Request, o: ResolvedOptions, record: ImpersonationRecord): Promise<void> {
+export async function enterActing(req: Request, o: Pick<ResolvedOptions, 'authSessionKeys'>, record: ImpersonationRecord): Promise<void> {
   const auth = authData(req, o);
   const stash = sessionData(req);
   for (const key of Object.keys(auth)) delete stash[key];
@@ -87,7 +87,7 @@ export async function enterActing(req: Request, o: ResolvedOptions, record: Impe
  * start, with their sign-in; whatever was set while acting is dropped. In `logout` mode the
  * session is empty.
  */
-export async function leaveActing(req: Request, o: ResolvedOptions, mode: 'return' | 'logout'): Promise<void> {
+export async function leaveActing(req: Request, o: Pick<ResolvedOptions, 'authSessionKeys'>, mode: 'return' | 'logout'): Promise<void> {
   const restore = { ...req.session.onbehalf?.stash, ...authData(req, o) };
   const ends = signInEnds(req);
   await regenerateKeeping(req, ends);

@@ -1,7 +1,7 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { ACCESS_TOKEN_TYPE, TOKEN_EXCHANGE_GRANT, tokenRequestSchema, type TokenResponse } from '../../shared/index.js';
 import type { CsrfProtection } from './csrf.js';
-import { OnBehalfError, sendError } from '../http/index.js';
+import { OnBehalfError, postOnly, sendError } from '../http/index.js';
 import type { ActingTokenIssuer } from './types.js';
 
 /** How long verifiers may cache the key set: short enough that a rotation is seen within minutes. */
@@ -25,6 +25,8 @@ export function tokenRoutes(tokens: ActingTokenIssuer, csrf: CsrfProtection, now
       sendError(req, res, err instanceof OnBehalfError ? err : new OnBehalfError('INTERNAL', 'No token was issued.'), { as: 'json' });
     });
   });
+
+  router.all('/token', postOnly);
 
   async function exchange(req: Request, res: Response) {
     res.set('Cache-Control', 'no-store').set('Pragma', 'no-cache');

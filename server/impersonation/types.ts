@@ -2,23 +2,16 @@ import type { Request } from 'express';
 import type {} from 'express-session';
 import type { AuditEvent, EndCause, IneligibleCode, Person, ReasonRules, SessionView } from '../../shared/index.js';
 import type { AuditSink } from '../audit/types.js';
-import type { DirectoryUser, UserId } from '../identity/types.js';
+import type { DirectoryUser, UserDirectory, UserId } from '../identity/types.js';
 
 export type { AuditPage, AuditQuery, AuditSink } from '../audit/types.js';
 export type { Deadline } from '../http/index.js';
 
 type MaybePromise<T> = T | Promise<T>;
 
-export type { DirectoryUser, UserId } from '../identity/types.js';
+export type { DirectoryUser, UserDirectory, UserId } from '../identity/types.js';
 import type { ImpersonationStore } from './store/index.js';
 export type { ImpersonationRecord, ImpersonationStore } from './store/index.js';
-
-/** The host's user directory: where onbehalf looks users up. Both methods may be async. */
-export interface UserDirectory {
-  get(id: UserId): MaybePromise<DirectoryUser | undefined>;
-  /** Users matching `query` (name or email), at most `limit`. */
-  search(query: string, limit: number): MaybePromise<DirectoryUser[]>;
-}
 
 /** `req.onBehalf` when nobody is being acted for. */
 export interface NotActing {

@@ -1,7 +1,7 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type * as z from 'zod/mini';
 import { type AccessEntry, type AccessRequest, type Grant, accessQuerySchema, consentApprovalSchema, consentRequestSchema, ELIGIBILITY_MESSAGES, grantRequestSchema, type IneligibleCode } from '../../../shared/index.js';
-import { OnBehalfError, refererPath, sendError, wantsPage } from '../../http/index.js';
+import { OnBehalfError, postOnly, refererPath, wantsPage } from '../../http/index.js';
 import type { DirectoryUser } from '../../identity/types.js';
 import type { SubjectHost } from './host.js';
 import type { Approval } from './approval.js';
@@ -169,11 +169,6 @@ export function subjectRouter(
   // They change state: GET is refused (as on start and stop).
   const posts = ['/me/notices/:id/dismiss', '/me/grants', '/me/grants/:id/revoke', '/consent-requests'];
   for (const verdict of ['approve', 'decline']) posts.push(`/me/requests/:id/${verdict}`, `/approvals/:id/${verdict}`);
-  for (const path of posts) {
-    router.all(path, (req, res) => {
-      res.set('Allow', 'POST');
-      sendError(req, res, new OnBehalfError('METHOD_NOT_ALLOWED', 'Use POST.'));
-    });
-  }
+  for (const path of posts) router.all(path, postOnly);
   return router;
 }

@@ -1,4 +1,4 @@
-import { BANNER } from '../../shared/index.js';
+import { BANNER } from '../../../shared/index.js';
 
 /** How often the server-rendered banner reads status: an end shows within 2 s. */
 export const BANNER_POLL_MS = 1_000;
