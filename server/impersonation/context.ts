@@ -11,7 +11,7 @@ import type { Lifecycle } from './lifecycle.js';
 import { expiryCause } from './lifecycle.js';
 import { andThen, both, isThenable, type Maybe } from './maybe.js';
 import type { ResolvedOptions } from './options.js';
-import { handOverToSignIn, leaveActing, noteSignInEnds } from './session.js';
+import { actingSnapshot, dropActingDataOnSignIn, handOverToSignIn, leaveActing, noteSignInEnds } from './session.js';
 import type { DirectoryUser, ImpersonationRecord, UserId } from './types.js';
 
 /** Nothing rendered as the subject may be kept by a cache: Back after Exit must ask the server again. */
@@ -135,7 +135,7 @@ export function resolveIdentity(o: ResolvedOptions, life: Lifecycle): RequestHan
     };
     if (req.path.startsWith(apiPrefix)) return next();
     const request = requestFields(req);
-    const host = hostIdentity(req, r, request);
+    const host = hostIdentity(req, res, r, request);
     const go = () => present(req, res, next, subject, host);
     if (isSafeMethod(req.method)) return go();
     // W10, fail closed: a write runs only once its record is durable; its answer's status follows it.
@@ -178,14 +178,16 @@ export function resolveIdentity(o: ResolvedOptions, life: Lifecycle): RequestHan
    * Writes to the host's own identity on this request (a sign-in, a logout, a regenerate) end the
    * impersonation first, audited with what happened; the rest of the request is not acting.
    */
-  function hostIdentity(req: Request, r: ImpersonationRecord, request: RequestFields) {
+  function hostIdentity(req: Request, res: Response, r: ImpersonationRecord, request: RequestFields) {
     const state = { ended: false, ending: Promise.resolve(), end };
+    const acting = actingSnapshot(req, o);
     function end(cause: () => HostIdentityWrite): Promise<void> {
       if (state.ended) return state.ending;
       state.ended = true;
       unpresentSession(req);
       // Gone from the session first, so a sign-in that keeps the session's data can't carry it over.
       delete req.session.onbehalf;
+      dropActingDataOnSignIn(req, res, acting);
       const why = cause();
       req.onBehalf = { active: false, userId: undefined };
       state.ending = life.end(r.id, why, req, request).then(

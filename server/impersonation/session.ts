@@ -98,6 +98,17 @@ export async function leaveActing(req: Request, o: Pick<ResolvedOptions, 'authSe
   await saveSession(req);
 }
 
+/** The acting session's host data now (the sign-in keys left out), for dropUnchanged to compare with later. */
+export function actingSnapshot(req: Request, o: ResolvedOptions): Array<[string, unknown]> {
+  const auth = new Set(o.authSessionKeys);
+  return Object.entries(sessionData(req)).filter(([k]) => !auth.has(k));
+}
+
+/** Remove every key that still holds its value in `snapshot`: what was set while acting and not written since. */
+function dropUnchanged(session: Record<string, unknown>, snapshot: Array<[string, unknown]>): void {
+  for (const [k, v] of snapshot) if (isDeepStrictEqual(session[k], v)) delete session[k];
+}
+
 /**
  * A sign-in or sign-out route while acting: the host's handler runs on the acting session as it
  * is (its CSRF check finds the token it issued while acting), with the actor's set-aside data put
@@ -109,14 +120,26 @@ export async function leaveActing(req: Request, o: Pick<ResolvedOptions, 'authSe
  */
 export function handOverToSignIn(req: Request, res: Response, o: ResolvedOptions, stash: Record<string, unknown> = {}): void {
   const id = req.sessionID;
-  const auth = new Set(o.authSessionKeys);
-  const acting = Object.entries(sessionData(req)).filter(([k]) => !auth.has(k));
+  const acting = actingSnapshot(req, o);
   const session = () => req.session as unknown as Record<string, unknown> | undefined;
   for (const [k, v] of Object.entries(stash)) if (!(k in session()!)) session()![k] = v;
   beforeResponse(res, async () => {
     const kept = session();
     if (!kept || req.sessionID !== id) return;
-    for (const [k, v] of acting) if (isDeepStrictEqual(kept[k], v)) delete kept[k];
+    dropUnchanged(kept, acting);
     for (const [k, v] of Object.entries(stash)) if (!(k in kept)) kept[k] = v;
+  });
+}
+
+/**
+ * The host's code signed someone in while acting, in a handler onbehalf was not told of (it wrote
+ * the sign-in key, or passport copied the session over with `keepSessionInfo`): the session it
+ * goes on with is that sign-in's. What was set while acting (`acting`, taken before the handler)
+ * and not written by the handler goes as the answer leaves, so the subject's data follows nobody.
+ */
+export function dropActingDataOnSignIn(req: Request, res: Response, acting: Array<[string, unknown]>): void {
+  beforeResponse(res, async () => {
+    const session = req.session as unknown as Record<string, unknown> | undefined;
+    if (session) dropUnchanged(session, acting);
   });
 }

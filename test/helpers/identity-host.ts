@@ -122,8 +122,13 @@ export async function startIdentityHost(options: IdentityHostOptions): Promise<I
   const me = (req: express5.Request) =>
     options.signIn === 'passport' ? (req as any).user : (req.session as any).userId === undefined ? undefined : byId((req.session as any).userId);
   app.get('/me', (req, res) =>
-    res.json({ me: me(req) ?? null, authenticated: options.signIn === 'passport' ? (req as any).isAuthenticated() : me(req) !== undefined, onBehalf: req.onBehalf }),
+    res.json({ me: me(req) ?? null, authenticated: options.signIn === 'passport' ? (req as any).isAuthenticated() : me(req) !== undefined, onBehalf: req.onBehalf, pref: (req.session as any).pref }),
   );
+  // Host data kept in the session (a cart, a current team): /me shows it.
+  app.post('/prefs', (req, res) => {
+    (req.session as any).pref = req.body?.pref;
+    res.json({ ok: true });
+  });
   app.post('/notes', (req, res) => {
     const owner = me(req)?.id;
     notes.push({ owner, text: String(req.body?.text) });

@@ -56,6 +56,21 @@ describe("sessionKeyIdentity('userId')", () => {
     expect(me.onBehalf).toEqual({ active: false, userId: '3' });
   });
 
+  it('a sign-in by writing the key while acting keeps none of the data set as the subject', async () => {
+    host = await startIdentityHost({ signIn: 'session-key' });
+    const admin = await host.signIn('avery');
+    await admin.post('/prefs', { pref: 'avery-own' });
+    await admin.start('2');
+    await admin.post('/prefs', { pref: 'set-as-the-subject' });
+    expect((await admin.post('/switch', { username: 'bob' })).status).toBe(200);
+    const me = (await admin.get('/me')).json;
+    expect(me).toMatchObject({ me: { id: 3 }, onBehalf: { active: false } });
+    expect(me.pref).toBeUndefined();
+    // What the new sign-in sets is its own.
+    await admin.post('/prefs', { pref: 'bob-own' });
+    expect((await admin.get('/me')).json.pref).toBe('bob-own');
+  });
+
   it('the login and logout routes while acting end it first (host-sign-in, host-sign-out): no action, the host\'s own sign-in and logout as usual', async () => {
     host = await startIdentityHost({ signIn: 'session-key' });
     const admin = await host.signIn('avery');
