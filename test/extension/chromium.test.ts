@@ -53,6 +53,14 @@ async function waitForEnded(page: Page, timeout: number) {
   }
 }
 
+/** The toolbar badge's text and tooltip on the page's tab. */
+async function badgeOf(page: Page): Promise<{ text: string; title: string }> {
+  return eb.extPage.evaluate(async (tabId) => {
+    const c = (globalThis as any).chrome;
+    return { text: await c.action.getBadgeText({ tabId }), title: await c.action.getTitle({ tabId }) };
+  }, await tabIdOf(eb, page));
+}
+
 async function newHostPage(origin: string, path = '/'): Promise<Page> {
   const page = await eb.browser.newPage();
   await page.goto(origin + path);
@@ -173,12 +181,7 @@ describe('extension in Chromium', () => {
     expect(room.padding).toBeGreaterThanOrEqual(Math.floor(room.bannerHeight));
     expect(room.footerBottom).toBeLessThanOrEqual(room.bannerTop + 0.5);
 
-    const tabId = await tabIdOf(eb, acting);
-    const badge = await eb.extPage.evaluate(async (tabId) => {
-      const c = (globalThis as any).chrome;
-      return { text: await c.action.getBadgeText({ tabId }), title: await c.action.getTitle({ tabId }) };
-    }, tabId);
-    expect(badge).toEqual({ text: 'AK', title: BANNER.title('Ashley Kim') });
+    expect(await badgeOf(acting)).toEqual({ text: 'AK', title: BANNER.title('Ashley Kim') });
     await popup.close();
   });
 
@@ -283,8 +286,7 @@ describe('extension in Chromium', () => {
     expect(Date.now() - started).toBeLessThan(2000);
     expect(ended.text).toContain(BANNER.ended('Ashley Kim'));
     expect(ended.text).not.toContain(BANNER.detail('Ashley Kim'));
-    const tabId = await tabIdOf(eb, second);
-    expect(await eb.extPage.evaluate((tabId) => (globalThis as any).chrome.action.getBadgeText({ tabId }), tabId)).toBe('');
+    expect((await badgeOf(second)).text).toBe('');
     await second.close();
 
     // Back to the picker, which lists the recent user; storage holds only ids and names.
@@ -331,6 +333,11 @@ describe('extension in Chromium', () => {
     await reloaded;
     expect(await page.$eval('#who', (e) => e.textContent)).toBe(`Signed in as ${ADMIN.name}`);
     await waitForBanner(eb, page, false);
+    expect((await badgeOf(page)).text).toBe('');
+    // The ended banner stays only on the page that was open when the session ended.
+    await sleep(1500);
+    expect((await probe(eb, page)).mounted).toBe(false);
+    expect((await probe(eb, other)).text).toContain(BANNER.ended('Ashley Kim'));
     await Promise.all([page.close(), other.close()]);
   });
 

@@ -1,4 +1,5 @@
 // Real headless Chromium with the built extension loaded, and the steps tests take in it.
+import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'puppeteer-core';
 import { launchChromium as launchWith } from '../helpers/browser.js';
 import type { BannerProbe } from '../../extension/lib/index.js';
@@ -47,14 +48,37 @@ export async function enableHost(eb: ExtensionBrowser, origin: string, basePath 
   );
 }
 
+const tabIds = new WeakMap<Page, number>();
+
+/**
+ * The extension's id for the page's tab. Several tabs can show the same address (a tab left open
+ * by a failed test, two tabs of a host at `/`), so the tab is found by a title set for a moment
+ * on its page, once; a tab keeps its id across navigations.
+ */
 export async function tabIdOf(eb: ExtensionBrowser, page: Page): Promise<number> {
-  const url = page.url();
-  return eb.extPage.evaluate(async (u) => {
-    const tabs = await (globalThis as any).chrome.tabs.query({});
-    const tab = tabs.find((t: any) => t.url === u);
-    if (!tab) throw new Error(`no tab at ${u} among ${tabs.map((t: any) => t.url).join(', ')}`);
-    return tab.id as number;
-  }, url);
+  const known = tabIds.get(page);
+  if (known !== undefined) return known;
+  const mark = `onbehalf-test-tab-${randomUUID()}`;
+  const title = await page.evaluate((t) => {
+    const old = document.title;
+    document.title = t;
+    return old;
+  }, mark);
+  try {
+    const id = await eb.extPage.evaluate(async (t) => {
+      const c = (globalThis as any).chrome;
+      for (let i = 0; i < 100; i++) {
+        const [tab] = await c.tabs.query({ title: t });
+        if (tab) return tab.id as number;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error('no tab showed the title set on the page within 5 s');
+    }, mark);
+    tabIds.set(page, id);
+    return id;
+  } finally {
+    await page.evaluate((t) => (document.title = t), title);
+  }
 }
 
 /** The banner as the content script sees it (test builds answer `probe`). */
