@@ -88,17 +88,31 @@ async function senderOrigin(sender: browser.Runtime.MessageSender): Promise<stri
   return (await loadHosts()).some((h) => h.origin === origin) ? origin : undefined;
 }
 
-async function onStateReport(report: StateReport, sender: browser.Runtime.MessageSender) {
-  const origin = await senderOrigin(sender);
-  if (!origin) return;
-  const tabId = sender.tab!.id!;
-  await showBadge(tabId, report);
-  const key = report.active ? report.key : null;
-  const previous = await swapKnown(origin, key);
-  if (previous !== undefined && previous !== key) await refreshOtherTabs(origin, tabId);
+/**
+ * Reports are taken one at a time, in the order they came: the badge ends as the last report
+ * said, and the last-known session is read and written without another report in between.
+ */
+let reports: Promise<void> = Promise.resolve();
+
+/**
+ * Sets the sender tab's badge and answers once it is set: the tab waits for that before its
+ * banner stops warning, so the badge never says "acting" beside a banner that says it ended.
+ */
+function onStateReport(report: StateReport, sender: browser.Runtime.MessageSender): Promise<void> {
+  const done = reports.then(async () => {
+    const origin = await senderOrigin(sender);
+    if (!origin) return;
+    const tabId = sender.tab!.id!;
+    await showBadge(tabId, report);
+    const key = report.active ? report.key : null;
+    const previous = await swapKnown(origin, key);
+    // Not awaited: each of those tabs reports back, and its report queues behind this one.
+    if (previous !== undefined && previous !== key) void refreshOtherTabs(origin, tabId);
+  });
+  reports = done.catch((e) => console.error('onbehalf:', e));
+  return reports;
 }
 
-browser.runtime.onMessage.addListener((msg: unknown, sender: browser.Runtime.MessageSender) => {
-  if (isStateReport(msg)) void onStateReport(msg, sender).catch((e) => console.error('onbehalf:', e));
-  return undefined;
-});
+browser.runtime.onMessage.addListener((msg: unknown, sender: browser.Runtime.MessageSender) =>
+  isStateReport(msg) ? onStateReport(msg, sender) : undefined,
+);

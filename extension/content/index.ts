@@ -20,6 +20,9 @@ declare global {
 const domReady = () =>
   document.readyState === 'loading' ? new Promise<void>((r) => document.addEventListener('DOMContentLoaded', () => r(), { once: true })) : Promise.resolve();
 
+/** How long a banner that stops warning waits for the background to clear the badge. */
+const REPORT_WAIT_MS = 2_000;
+
 const asTabError = (e: unknown) =>
   e instanceof HostApiError ? { error: { code: e.code, message: e.message } } : { error: { code: 'INTERNAL', message: 'That did not work on this page: reload it and try again.' } };
 
@@ -35,30 +38,36 @@ function run(api: HostApi) {
   /** The session this page has warned about, so an end shows as ended rather than nothing. */
   let shownSession: string | undefined;
 
-  function show() {
+  async function show() {
     if (!status?.active) {
+      timers.endsAt(undefined);
+      // The badge first: it must never still name the subject once the banner stops warning.
+      await report();
       // This page was loaded while acting: what it shows is still the subject's.
       if (shownSession) banner.ended();
       else banner.render(undefined);
-      timers.endsAt(undefined);
     } else {
       const s = status.session;
       shownSession = s.sessionId;
       banner.render({ subjectName: s.subject.name, reason: s.reason, ticket: s.ticket, readOnly: s.readOnly, expiresAt: s.expiresAt, clockOffset });
       timers.endsAt(Math.min(s.expiresAt, s.idleExpiresAt) - clockOffset);
+      void report();
     }
-    report();
   }
 
-  /** Tell the background, which sets the badge and refreshes the host's other tabs on a change. */
-  function report() {
+  /**
+   * Tell the background, which sets the badge and refreshes the host's other tabs on a change;
+   * resolves once it has set the badge (or after REPORT_WAIT_MS, so a stuck background can't hold
+   * the banner).
+   */
+  function report(): Promise<unknown> {
     const msg: StateReport = status?.active
       ? { type: 'state', active: true, key: `${status.session.subject.id}@${status.session.startedAt}`, subjectName: status.session.subject.name }
       : { type: 'state', active: false };
     const key = JSON.stringify(msg);
-    if (key === reported) return;
+    if (key === reported) return Promise.resolve();
     reported = key;
-    browser.runtime.sendMessage(msg).catch(() => undefined);
+    return Promise.race([browser.runtime.sendMessage(msg).catch(() => undefined), new Promise((r) => setTimeout(r, REPORT_WAIT_MS))]);
   }
 
   function refresh(): Promise<void> {
@@ -67,7 +76,7 @@ function run(api: HostApi) {
         status = await api.status();
         clockOffset = status.active ? status.now - Date.now() : 0;
         await domReady();
-        show();
+        await show();
       } catch {
         // Host unreachable or odd answer: keep showing what we know (a warning stays up).
       } finally {
