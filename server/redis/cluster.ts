@@ -69,7 +69,7 @@ type ShardConnection = Omit<SubscriberClient, 'subscribe'> & {
  * The channel shares the state's hash tag, so the end script's SPUBLISH runs on that master and
  * reaches this connection without a broadcast to every node; losing that master loses the
  * state and its channel together. It stays with that node: if the slot moves, Redis
- * unsubscribes it (`server-sunsubscribe`) and the cache turns itself off.
+ * unsubscribes it (node-redis: `sharded-channel-moved`) and the cache turns itself off.
  */
 export function shardSubscriber(cluster: RedisClusterCommandClient, channel: string): SubscriberClient {
   let node: ShardConnection | undefined;

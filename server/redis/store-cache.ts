@@ -9,7 +9,7 @@ export interface SubscriberClient {
   readonly isReady: boolean;
   /** Whether the connection still holds a subscription (a moved slot or a failed resubscribe drops it). */
   readonly isPubSubActive: boolean;
-  on(event: 'ready' | 'error' | 'reconnecting' | 'end' | 'server-sunsubscribe', listener: (...args: unknown[]) => void): unknown;
+  on(event: 'ready' | 'error' | 'reconnecting' | 'end' | 'sharded-channel-moved', listener: (...args: unknown[]) => void): unknown;
   connect(): Promise<unknown>;
   subscribe(channel: string, listener: (message: string) => void): Promise<unknown>;
   destroy(): void;
@@ -54,7 +54,7 @@ export function recordCache({ subscriber, channel, ttlMs, now, warn }: RecordCac
   subscriber.on('end', distrust);
   // Redis Cluster unsubscribes a sharded channel whose slot moved to another master: the
   // connection stays up but hears nothing more, so the cache stays off.
-  subscriber.on('server-sunsubscribe', () => {
+  subscriber.on('sharded-channel-moved', () => {
     distrust();
     if (!closed) warn(`redisStore cache: ${channel} moved to another Redis Cluster node, reading Redis on every request from now on`);
   });

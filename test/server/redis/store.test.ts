@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createClient, createCluster, type RedisClientType, type RedisClusterType } from 'redis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -433,5 +434,40 @@ describe('redisStore({ cacheTtlMs }) options', () => {
     const client = { isReady: true, sendCommand: async () => null };
     expect(() => redisStore({ client, cacheTtlMs: 1_000 })).toThrow(/client\.duplicate\(\)/);
     expect(() => redisStore({ client })).not.toThrow();
+  });
+});
+
+describe('redisStore({ cacheTtlMs }) on a Redis Cluster whose state moves to another master', () => {
+  const cli = (port: number, ...args: string[]) => {
+    const r = spawnSync('redis-cli', ['-p', String(port), ...args], { encoding: 'utf8' });
+    if (r.status !== 0 || /^(ERR|MOVED)/.test(r.stdout)) throw new Error(`redis-cli ${args.join(' ')}: ${r.stdout}${r.stderr}`);
+    return r.stdout.trim();
+  };
+
+  it('turns the cache off (and says so) once Redis unsubscribes its channel: reads go to Redis from then on', async () => {
+    const prefix = `m${randomUUID().slice(0, 8)}:`;
+    const client = await clustered.connect();
+    const warnings: string[] = [];
+    const store = redisStore({ client, prefix, cacheTtlMs: 60_000, warn: (m) => warnings.push(m) });
+    caching.push(store);
+    const r = record();
+    await store.create(r);
+    await until(async () => (await store.get(r.id)) !== undefined && !(store.get(r.id) instanceof Promise), 'the cache to subscribe');
+
+    // Move the state's slot (and its keys) to another master, as a resharding does.
+    const nodes = cluster!.nodes.map((n) => ({ port: n.port, id: cli(n.port, 'CLUSTER', 'MYID') }));
+    const slot = cli(nodes[0].port, 'CLUSTER', 'KEYSLOT', `${prefix}{impersonation}:sessions`);
+    const from = nodes.find((n) => !spawnSync('redis-cli', ['-p', String(n.port), 'EXISTS', `${prefix}{impersonation}:sessions`], { encoding: 'utf8' }).stdout.startsWith('MOVED'))!;
+    const to = nodes.find((n) => n !== from)!;
+    cli(to.port, 'CLUSTER', 'SETSLOT', slot, 'IMPORTING', from.id);
+    cli(from.port, 'CLUSTER', 'SETSLOT', slot, 'MIGRATING', to.id);
+    const keys = cli(from.port, 'CLUSTER', 'GETKEYSINSLOT', slot, '10000').split('\n').filter(Boolean);
+    cli(from.port, 'MIGRATE', '127.0.0.1', String(to.port), '', '0', '5000', 'KEYS', ...keys);
+    for (const n of [to, from, ...nodes.filter((x) => x !== to && x !== from)]) cli(n.port, 'CLUSTER', 'SETSLOT', slot, 'NODE', to.id);
+    await until(() => warnings.some((w) => w.includes('moved to another Redis Cluster node')), 'the cache to hear its channel moved', 5_000);
+
+    // Removed behind the store's back: only a read of Redis can tell.
+    await asCommandClient(client).sendCommand(['DEL', `${prefix}{impersonation}:session:${r.id}`]);
+    expect(await store.get(r.id)).toBeUndefined();
   });
 });
