@@ -71,10 +71,11 @@ export function startRequestSchema(rules: ReasonRules = DEFAULT_REASON_RULES) {
 }
 export type StartRequest = z.infer<ReturnType<typeof startRequestSchema>>;
 
-export const usersQuerySchema = z.object({
+// Built in a pure call, so bundles that never parse this request (the extension) drop it.
+export const usersQuerySchema = /* @__PURE__ */ (() => z.object({
   q: z._default(z.string().check(z.maxLength(200), z.refine((s) => !hasControlCharacters(s), 'q must not contain control characters.')), ''),
   limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(50)), 20),
-});
+}))();
 
 /** A user id as the host has it (a string, or a number for SQL integer keys). */
 export const userIdValueSchema = z.union([z.string(), z.number()]);

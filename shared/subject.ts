@@ -5,18 +5,20 @@ const HOUR = 3_600_000;
 /** The shortest and longest consent grant a subject can give (1 hour … 7 days). */
 export const GRANT_LIMITS = { minMs: HOUR, maxMs: 7 * 24 * HOUR } as const;
 
+// Request-side schemas are built in a pure call: bundles that never parse requests (the extension) drop them.
 /**
  * How a subject says how long a grant lasts: whole hours, 1 … 168, as a JSON number or a form's
  * digits (never `true`, `[1]` or `"0x10"`, which plain coercion would read as hours).
  */
-export const grantHoursSchema = z.pipe(
-  z.union([z.number(), z.string().check(z.regex(/^\d{1,6}$/))], { error: 'hours must be a whole number of hours.' }),
-  z.coerce.number<string | number>().check(
-    z.refine((n) => Number.isInteger(n), 'hours must be a whole number.'),
-    z.gte(GRANT_LIMITS.minMs / HOUR, 'A grant lasts at least 1 hour.'),
-    z.lte(GRANT_LIMITS.maxMs / HOUR, 'A grant lasts at most 7 days (168 hours).'),
-  ),
-);
+export const grantHoursSchema = /* @__PURE__ */ (() =>
+  z.pipe(
+    z.union([z.number(), z.string().check(z.regex(/^\d{1,6}$/))], { error: 'hours must be a whole number of hours.' }),
+    z.coerce.number<string | number>().check(
+      z.refine((n) => Number.isInteger(n), 'hours must be a whole number.'),
+      z.gte(GRANT_LIMITS.minMs / HOUR, 'A grant lasts at least 1 hour.'),
+      z.lte(GRANT_LIMITS.maxMs / HOUR, 'A grant lasts at most 7 days (168 hours).'),
+    ),
+  ))();
 
 /** `POST {basePath}/me/grants`: the subject grants support access for a while, to anyone allowed or to one admin. */
 export const grantRequestSchema = z.object({
@@ -87,12 +89,12 @@ export type AccessRequest = z.infer<typeof accessRequestSchema>;
 /** The most ended sessions an access history answers at once (a store keeps 200 per subject by default). */
 export const ACCESS_LIMIT = 200;
 /** `GET {basePath}/me/access` and `/subjects/:id/access`: at most `limit` ended sessions, newest first (live ones always). */
-export const accessQuerySchema = z.object({
+export const accessQuerySchema = /* @__PURE__ */ (() => z.object({
   limit: z._default(
     z.coerce.number({ error: 'limit must be a number.' }).check(z.int({ error: 'limit must be a whole number.' }), z.gte(1, 'limit must be at least 1.'), z.lte(ACCESS_LIMIT, `limit must be at most ${ACCESS_LIMIT}.`)),
     ACCESS_LIMIT,
   ),
-});
+}))();
 
 /** `GET {basePath}/requests`: the admin's own open requests, pending or approved and not yet used. */
 export const myRequestsResponseSchema = z.object({ requests: z.array(accessRequestSchema) });
