@@ -1,8 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { BANNER, formatTimeLeft } from '../../shared/index.js';
 import type { CsrfProtection } from './csrf.js';
-import { escapeHtml, injectIntoHtml } from '../http/index.js';
-import { cspNonce } from './csp-nonce.js';
+import { cspNonce, escapeHtml, injectedStyle, injectIntoHtml, type StyleRules } from '../http/index.js';
 import type { ResolvedOptions } from './options.js';
 import type { Acting } from './types.js';
 
@@ -13,23 +12,18 @@ export interface BannerNonces {
 }
 
 const c = BANNER.colors;
-/** The banner's styles: inline `style` attributes, or under a CSP with a style nonce one `<style>`. */
-const STYLE = {
-  banner:
+/** The banner's styles by part; the banner script's own changes go through the CSSOM, which CSP allows, and win over them. */
+const STYLE: StyleRules<'banner' | 'form' | 'exit' | 'text' | 'spacer'> = {
+  banner: [
+    '#onbehalf-banner',
     `position:fixed;left:0;right:0;bottom:0;z-index:2147483647;background:${c.background};color:${c.text};` +
-    `font:14px/1.4 system-ui,sans-serif;padding:10px 16px;display:flex;gap:16px;align-items:center;flex-wrap:wrap;box-shadow:0 -2px 8px rgba(0,0,0,.25)`,
-  form: 'margin:0;order:2',
-  exit: `background:${c.button};color:${c.buttonText};border:0;border-radius:6px;padding:8px 18px;font:inherit;font-weight:600;cursor:pointer`,
-  text: 'flex:1;min-width:240px;order:1',
-  spacer: 'height:96px',
+      `font:14px/1.4 system-ui,sans-serif;padding:10px 16px;display:flex;gap:16px;align-items:center;flex-wrap:wrap;box-shadow:0 -2px 8px rgba(0,0,0,.25)`,
+  ],
+  form: ['#onbehalf-banner>form', 'margin:0;order:2'],
+  exit: ['#onbehalf-exit', `background:${c.button};color:${c.buttonText};border:0;border-radius:6px;padding:8px 18px;font:inherit;font-weight:600;cursor:pointer`],
+  text: ['#onbehalf-banner>[data-text]', 'flex:1;min-width:240px;order:1'],
+  spacer: ['[data-onbehalf-spacer]', 'height:96px'],
 };
-
-// A CSP that allows styles only by nonce blocks (and reports) every `style` attribute: the same
-// rules then come from a `<style>` carrying the page's nonce, by id, and the attributes are left
-// out (the banner script's own changes go through the CSSOM, which CSP allows, and win over them).
-const nonceStyle = (nonce: string) =>
-  `<style nonce="${escapeHtml(nonce)}">#onbehalf-banner{${STYLE.banner}}#onbehalf-banner>form{${STYLE.form}}` +
-  `#onbehalf-exit{${STYLE.exit}}#onbehalf-banner>[data-text]{${STYLE.text}}[data-onbehalf-spacer]{${STYLE.spacer}}</style>`;
 
 /**
  * The server-rendered warning banner (W8), for admins without the extension. Every value is
@@ -40,9 +34,9 @@ const nonceStyle = (nonce: string) =>
 export function renderBanner(o: ResolvedOptions, ctx: Acting, csrfFields: string, now: number, nonces: BannerNonces = {}): string {
   const name = ctx.subject.name;
   const scriptNonce = nonces.script ? ` nonce="${escapeHtml(nonces.script)}"` : '';
-  const style = styleAttribute(nonces);
+  const { sheet, attr: style } = injectedStyle(STYLE, nonces.style);
   return (
-    (nonces.style ? nonceStyle(nonces.style) : '') +
+    sheet +
     `<div ${BANNER.serverMarker}="1" id="onbehalf-banner" role="region" aria-label="${escapeHtml(BANNER.title(name))}" ` +
     `data-base="${escapeHtml(o.basePath)}" data-session="${escapeHtml(ctx.sessionId)}" data-now="${now}" ` +
     `data-ended-title="${escapeHtml(BANNER.ended(name))}"${style('banner')}>` +
@@ -60,10 +54,8 @@ export function renderBanner(o: ResolvedOptions, ctx: Acting, csrfFields: string
   );
 }
 
-const styleAttribute = (nonces: BannerNonces) => (part: keyof typeof STYLE) => (nonces.style ? '' : ` style="${STYLE[part]}"`);
-
 /** Room at the end of the page, so the fixed banner covers none of it. */
-const spacer = (nonces: BannerNonces) => `<div data-onbehalf-spacer aria-hidden="true"${styleAttribute(nonces)('spacer')}></div>`;
+const spacer = (nonces: BannerNonces) => `<div data-onbehalf-spacer aria-hidden="true"${injectedStyle(STYLE, nonces.style).attr('spacer')}></div>`;
 
 /**
  * Opt-in middleware: while acting, inject the banner into HTML answers sent in one piece. JSON,

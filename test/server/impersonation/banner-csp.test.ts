@@ -1,21 +1,12 @@
 // The server-rendered banner on a host page with a strict, nonce-based Content-Security-Policy:
 // without the page's nonce every `style` attribute and the banner's script are blocked, so it was
 // drawn unstyled at the top (not yellow, not fixed) and never said the session had ended.
-import { randomBytes } from 'node:crypto';
-import type { RequestHandler } from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
 import { launchChromium } from '../../helpers/browser.js';
+import { cspViolations, nonceOf, strictCsp } from '../../helpers/csp.js';
 import { fileFixture } from '../../helpers/fixture.js';
 import { startHost, type TestHost } from '../../helpers/host.js';
 import { waitForEnded } from './banner.js';
-
-/** The host's CSP, a fresh nonce per answer (helmet's `'nonce-…'` recipe, without helmet). */
-const strictCsp: RequestHandler = (_req, res, next) => {
-  const nonce = randomBytes(16).toString('base64');
-  res.setHeader('Content-Security-Policy', `default-src 'none'; script-src 'nonce-${nonce}' 'strict-dynamic'; style-src 'nonce-${nonce}'; connect-src 'self'; form-action 'self'`);
-  next();
-};
-const nonceOf = (csp: string | null) => /'nonce-([^']+)'/.exec(csp ?? '')![1];
 
 let host: TestHost;
 afterEach(async () => host?.close());
@@ -46,8 +37,7 @@ describe('server banner under a nonce CSP, in Chromium', () => {
   it('is yellow and fixed at the bottom, and its script runs: it says the session ended after a revocation', async () => {
     host = await startHost({ banner: true, gate: strictCsp });
     const page = await suite.browser.newPage();
-    const violations: string[] = [];
-    page.on('console', (m) => /Content Security Policy/.test(m.text()) && violations.push(m.text()));
+    const violations = cspViolations(page);
     await page.goto(`${host.url}/`);
     const started = await page.evaluate(async () => {
       const json = { 'content-type': 'application/json', accept: 'application/json' };
