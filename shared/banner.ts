@@ -1,3 +1,5 @@
+import { aboutName } from './text.js';
+
 /**
  * The warning banner's wording (W8 in docs/requirements.md). The server-rendered banner and the extension's banner
  * both use these, so an admin reads the same words whichever draws it.
@@ -6,11 +8,11 @@ export const BANNER = {
   /** Element id / attribute the server-rendered banner carries so the extension can see it is there. */
   serverMarker: 'data-onbehalf-banner',
   exitLabel: 'Exit',
-  title: (name: string) => `You are currently working on behalf of ${name}`,
-  detail: (name: string) => `Any changes you make will take effect on ${name}'s account.`,
+  title: aboutName('You are currently working on behalf of '),
+  detail: aboutName('Any changes you make will take effect on ', "'s account."),
   readOnly: 'Read-only: changes are refused.',
   /** After the session ended (in this tab or elsewhere), until the page is reloaded. */
-  ended: (name: string) => `You are no longer working on behalf of ${name}`,
+  ended: aboutName('You are no longer working on behalf of '),
   endedDetail: 'The session has ended. This page may still show their account: reload it to continue as yourself.',
   reloadLabel: 'Reload',
   reasonLabel: 'Reason',

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { aboutName } from './text.js';
 import { personSchema, reasonSchema, sessionViewSchema, ticketSchema, userIdSchema, type ReasonRules } from './protocol.js';
 
 const HOUR = 3_600_000;
@@ -126,8 +127,8 @@ export const formatUtc = (at: number) => `${new Date(at).toISOString().slice(0, 
 export const NOTICE = {
   marker: 'data-onbehalf-notice',
   title: 'Someone worked on your behalf',
-  summary: (e: AccessEntry) =>
-    `${e.actor.name} worked on your behalf on ${formatUtc(e.startedAt)} for ${formatDuration((e.endedAt ?? e.startedAt) - e.startedAt)}.`,
+  /** About the actor: `NOTICE.summary(e)(e.actor.name)` is the sentence. */
+  summary: (e: AccessEntry) => aboutName('', ` worked on your behalf on ${formatUtc(e.startedAt)} for ${formatDuration((e.endedAt ?? e.startedAt) - e.startedAt)}.`),
   changes: (e: AccessEntry) =>
     e.actions.length === 0 ? 'No changes were made.' : `${e.actions.length} change${e.actions.length === 1 ? '' : 's'} made for you:`,
   dismissLabel: 'Dismiss',

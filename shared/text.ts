@@ -16,6 +16,19 @@ const INVISIBLE = /[\p{Cc}\p{Cf}\u2028\u2029]/u;
 export const hasInvisibleCharacters = (s: string) => INVISIBLE.test(s);
 
 /**
+ * A sentence about someone, as the fixed text before and after their name: renderers put the name
+ * in an isolating element (`<bdi>`), so right-to-left text or bidi controls in a directory name
+ * cannot reorder the words around it. Called with a name, it is the plain sentence.
+ */
+export interface AboutName {
+  (name: string): string;
+  readonly before: string;
+  readonly after: string;
+}
+
+export const aboutName = (before: string, after = ''): AboutName => Object.assign((name: string) => `${before}${name}${after}`, { before, after });
+
+/**
  * A same-origin path: starts with one "/", no scheme, no "//" or "/\" (which browsers read as
  * another host), no control characters. Open redirects through `next` are a known peer flaw.
  */

@@ -1,8 +1,9 @@
 import { BANNER, formatTimeLeft } from '../../shared/banner.js';
+import type { AboutName } from '../../shared/text.js';
 import type { BannerProbe } from '../lib/index.js';
 import { pagePadding } from './page-padding.js';
 
-/** What the banner shows. Every value is set as text, never parsed as HTML. */
+/** What the banner shows. Every value is set as text, never parsed as HTML, and isolated in a `<bdi>`. */
 export interface BannerView {
   subjectName: string;
   reason: string;
@@ -78,6 +79,9 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, t
   return e;
 }
 
+/** `sentence` about `name`, the name in a `<bdi>`: right-to-left text in it cannot reorder the words around it. */
+const aboutName = (sentence: AboutName, name: string) => [sentence.before, el('bdi', undefined, name), sentence.after];
+
 /** The parts of one drawn banner (a new one is drawn whenever the page removes or hides it). */
 function draw(onButton: () => void, zoom: number) {
   const host = document.createElement('div');
@@ -99,7 +103,7 @@ function draw(onButton: () => void, zoom: number) {
 
   const meta = el('div', 'meta');
   const reasonLine = el('span', 'reason-line');
-  const reason = el('span', 'reason');
+  const reason = el('bdi', 'reason');
   reasonLine.append(el('span', 'label', `${BANNER.reasonLabel}: `), reason);
   const ticket = el('span', 'ticket');
   const timeLine = el('span', 'time-line');
@@ -185,13 +189,13 @@ export function createBanner(onExit: () => void) {
   const padding = pagePadding();
 
   function fill(d: Drawn, v: BannerView) {
-    d.title.textContent = v.ended ? BANNER.ended(v.subjectName) : BANNER.title(v.subjectName);
-    d.detail.textContent = v.ended ? BANNER.endedDetail : BANNER.detail(v.subjectName);
+    d.title.replaceChildren(...aboutName(v.ended ? BANNER.ended : BANNER.title, v.subjectName));
+    d.detail.replaceChildren(...(v.ended ? [BANNER.endedDetail] : aboutName(BANNER.detail, v.subjectName)));
     d.readOnly.hidden = v.ended === true || !v.readOnly;
     d.meta.hidden = v.ended === true;
     d.reason.textContent = v.reason;
     // The ticket before the countdown: both are read with the reason, the countdown changes.
-    d.ticket.textContent = v.ticket ? ` · ${BANNER.ticketLabel}: ${v.ticket}` : '';
+    d.ticket.replaceChildren(...(v.ticket ? [` · ${BANNER.ticketLabel}: `, el('bdi', undefined, v.ticket)] : []));
     d.timeLeft.textContent = formatTimeLeft(v.expiresAt - (Date.now() + v.clockOffset));
     const label = v.ended ? BANNER.reloadLabel : BANNER.exitLabel;
     d.button.disabled = busy;

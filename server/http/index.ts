@@ -5,7 +5,7 @@
  */
 export { errorHandler, httpError, OnBehalfError, postOnly, sendError, type SendErrorOptions } from './errors.js';
 export { isForm, refererPath, strictUtf8, wantsPage } from './negotiate.js';
-export { escapeHtml } from './html.js';
+export { aboutNameHtml, escapeHtml, isolated } from './html.js';
 export { adoptDeadline, beginWait, charged, endWait, newDeadline, requestDeadline, type Deadline } from './deadline.js';
 export { beforeResponse, type OutgoingResponse } from './intercept.js';
 export { injectIntoHtml, type BodyMarkup } from './inject-html.js';

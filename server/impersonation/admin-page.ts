@@ -2,7 +2,7 @@ import express, { type Request, type Router } from 'express';
 import { BANNER, ELIGIBILITY_MESSAGES, usersQuerySchema, type ReasonRules } from '../../shared/index.js';
 import type { CsrfProtection } from './csrf.js';
 import { targetRefusal } from './eligibility.js';
-import { escapeHtml as e } from '../http/index.js';
+import { aboutNameHtml, escapeHtml as e, isolated } from '../http/index.js';
 import type { ResolvedOptions } from './options.js';
 import type { DirectoryUser, UserId } from './types.js';
 
@@ -25,7 +25,8 @@ const page = (title: string, body: string) =>
   `<title>${e(title)}</title><style>${STYLE}</style></head><body><main><h1>${e(title)}</h1>${body}</main></body></html>`;
 
 /**
- * `GET {basePath}/`: a small server-rendered page (no script) for holders of the permission to
+ * `GET {basePath}/`: a small server-rendered page (no script; what users typed or the directory
+ * holds is isolated in `<bdi>`) for holders of the permission to
  * find a user, see whether they may be worked on behalf of and why not, and start with a reason,
  * ticket and read-only choice after confirming. A host needs neither the extension nor its own page.
  */
@@ -34,19 +35,19 @@ export function adminPage(o: ResolvedOptions, csrf: CsrfProtection, deps: AdminP
   const title = 'Work on behalf of a user';
 
   function startForm(req: Request, user: DirectoryUser, rules: ReasonRules): string {
-    const name = user.name;
+    const name = isolated(user.name);
     return (
-      `<h2>Work on behalf of ${e(name)}</h2>` +
+      `<h2>Work on behalf of ${name}</h2>` +
       `<form method="post" action="${e(o.basePath)}/start">${csrf.fields(req)}` +
       `<input type="hidden" name="userId" value="${e(user.id)}">` +
       `<label for="ob-reason">Reason</label>` +
       `<textarea id="ob-reason" name="reason" rows="3" required minlength="${rules.minLength}" maxlength="${rules.maxLength}" aria-describedby="ob-reason-help"></textarea>` +
-      `<p class="help" id="ob-reason-help">Why you need to act as ${e(name)}: at least ${rules.minLength} characters. It is recorded in the audit.</p>` +
+      `<p class="help" id="ob-reason-help">Why you need to act as ${name}: at least ${rules.minLength} characters. It is recorded in the audit.</p>` +
       `<label for="ob-ticket">Ticket${rules.requireTicket ? '' : ' (optional)'}</label>` +
       `<input type="text" id="ob-ticket" name="ticket" maxlength="100"${rules.requireTicket ? ' required' : ''}>` +
       `<div class="check"><input type="checkbox" id="ob-read-only" name="readOnly" value="on"><label for="ob-read-only">Read-only: look, but refuse any change</label></div>` +
-      `<div class="check"><input type="checkbox" id="ob-confirm" name="confirm" value="on" required><label for="ob-confirm">${e(BANNER.detail(name))} I understand, and I will exit when done.</label></div>` +
-      `<button type="submit">Start working on behalf of ${e(name)}</button></form>` +
+      `<div class="check"><input type="checkbox" id="ob-confirm" name="confirm" value="on" required><label for="ob-confirm">${aboutNameHtml(BANNER.detail, user.name)} I understand, and I will exit when done.</label></div>` +
+      `<button type="submit">Start working on behalf of ${name}</button></form>` +
       `<p><a href="${e(o.basePath)}/">Choose someone else</a></p>`
     );
   }
@@ -66,10 +67,10 @@ export function adminPage(o: ResolvedOptions, csrf: CsrfProtection, deps: AdminP
       const items = await Promise.all(
         found.map(async (u) => {
           const code = await targetRefusal(o, actor, u, req);
-          const who = `${e(u.name)}${u.email ? ` <span class="help">(${e(u.email)})</span>` : ''}`;
+          const who = `${isolated(u.name)}${u.email ? ` <span class="help">(${isolated(u.email)})</span>` : ''}`;
           return code
             ? `<li>${who}<br><span class="why">Not possible: ${e(ELIGIBILITY_MESSAGES[code])}</span></li>`
-            : `<li>${who}<br><a href="${e(o.basePath)}/?user=${encodeURIComponent(String(u.id))}">Work on behalf of ${e(u.name)}</a></li>`;
+            : `<li>${who}<br><a href="${e(o.basePath)}/?user=${encodeURIComponent(String(u.id))}">Work on behalf of ${isolated(u.name)}</a></li>`;
         }),
       );
       res.type('html').send(
@@ -77,7 +78,7 @@ export function adminPage(o: ResolvedOptions, csrf: CsrfProtection, deps: AdminP
           title,
           `<form method="get" action="${e(o.basePath)}/" role="search"><label for="ob-q">Find a user by name or email</label>` +
             `<input type="search" id="ob-q" name="q" value="${e(query)}"><button type="submit">Search</button></form>` +
-            `<h2 id="ob-results">${query ? `Users matching “${e(query)}”` : 'Users'}</h2>` +
+            `<h2 id="ob-results">${query ? `Users matching “${isolated(query)}”` : 'Users'}</h2>` +
             (items.length ? `<ul aria-labelledby="ob-results">${items.join('')}</ul>` : '<p>Nobody matches.</p>'),
         ),
       );

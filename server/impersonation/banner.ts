@@ -1,7 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { BANNER, formatTimeLeft } from '../../shared/index.js';
 import type { CsrfProtection } from './csrf.js';
-import { cspNonce, escapeHtml, injectedStyle, injectIntoHtml, type StyleRules } from '../http/index.js';
+import { aboutNameHtml, cspNonce, escapeHtml, injectedStyle, injectIntoHtml, isolated, type StyleRules } from '../http/index.js';
 import type { ResolvedOptions } from './options.js';
 import type { Acting } from './types.js';
 
@@ -27,7 +27,7 @@ const STYLE: StyleRules<'banner' | 'form' | 'exit' | 'text' | 'spacer'> = {
 
 /**
  * The server-rendered warning banner (W8), for admins without the extension. Every value is
- * escaped. It goes first in `<body>` (its Exit is the first Tab stop of the page) and is drawn
+ * escaped, and isolated (`<bdi>`) in the text. It goes first in `<body>` (its Exit is the first Tab stop of the page) and is drawn
  * fixed at the bottom; its script (`{basePath}/banner.js`) keeps it live. Under a strict CSP it
  * carries the page's nonces, so it is styled and live there too.
  */
@@ -39,16 +39,16 @@ export function renderBanner(o: ResolvedOptions, ctx: Acting, csrfFields: string
     sheet +
     `<div ${BANNER.serverMarker}="1" id="onbehalf-banner" role="region" aria-label="${escapeHtml(BANNER.title(name))}" ` +
     `data-base="${escapeHtml(o.basePath)}" data-session="${escapeHtml(ctx.sessionId)}" data-now="${now}" ` +
-    `data-ended-title="${escapeHtml(BANNER.ended(name))}"${style('banner')}>` +
+    `data-subject="${escapeHtml(name)}"${style('banner')}>` +
     `<form method="post" action="${escapeHtml(o.basePath)}/stop"${style('form')}>` +
     csrfFields +
     `<button type="submit" id="onbehalf-exit"${style('exit')}>${escapeHtml(BANNER.exitLabel)}</button>` +
     `</form>` +
-    `<div data-text role="alert"${style('text')}><strong>${escapeHtml(BANNER.title(name))}</strong><br>` +
-    `${escapeHtml(BANNER.detail(name))}` +
+    `<div data-text role="alert"${style('text')}><strong>${aboutNameHtml(BANNER.title, name)}</strong><br>` +
+    aboutNameHtml(BANNER.detail, name) +
     (ctx.readOnly ? ` <em>${escapeHtml(BANNER.readOnly)}</em>` : '') +
-    `<br><small>${escapeHtml(BANNER.reasonLabel)}: <span data-reason>${escapeHtml(ctx.reason)}</span>` +
-    (ctx.ticket ? ` · ${escapeHtml(BANNER.ticketLabel)}: ${escapeHtml(ctx.ticket)}` : '') +
+    `<br><small>${escapeHtml(BANNER.reasonLabel)}: ${isolated(ctx.reason)}` +
+    (ctx.ticket ? ` · ${escapeHtml(BANNER.ticketLabel)}: ${isolated(ctx.ticket)}` : '') +
     ` · ${escapeHtml(BANNER.timeLeftLabel)}: <span data-expires-at="${ctx.expiresAt}">${formatTimeLeft(ctx.expiresAt - now)}</span></small></div>` +
     `</div><script src="${escapeHtml(o.basePath)}/banner.js" defer${scriptNonce}></script>`
   );

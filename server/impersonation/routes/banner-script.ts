@@ -43,7 +43,9 @@ export const BANNER_SCRIPT = `(() => {
     ended = true;
     const text = banner.querySelector('[data-text]');
     const title = document.createElement('strong');
-    title.textContent = banner.getAttribute('data-ended-title');
+    const name = document.createElement('bdi');
+    name.textContent = banner.getAttribute('data-subject');
+    title.append(${JSON.stringify(BANNER.ended.before)}, name, ${JSON.stringify(BANNER.ended.after)});
     text.replaceChildren(title, document.createElement('br'), ${JSON.stringify(BANNER.endedDetail)});
     const reload = document.createElement('button');
     reload.type = 'button';

@@ -1,6 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { NOTICE, type AccessEntry } from '../../../shared/index.js';
-import { cspNonce, escapeHtml, injectedStyle, injectIntoHtml, type StyleRules } from '../../http/index.js';
+import { aboutNameHtml, cspNonce, escapeHtml, injectedStyle, injectIntoHtml, isolated, type StyleRules } from '../../http/index.js';
 import type { SubjectHost } from './host.js';
 import type { AccessHistory } from './history.js';
 import type { ResolvedSubjectOptions } from './options.js';
@@ -26,18 +26,19 @@ const STYLE: StyleRules<'notices' | 'link' | 'list' | 'item' | 'text' | 'form' |
 };
 
 /**
- * The subject's notices, in the banner slot (bottom of the page). Every value is escaped. Under a
+ * The subject's notices, in the banner slot (bottom of the page). Every value is escaped and
+ * isolated (`<bdi>`). Under a
  * CSP that allows styles only by nonce, they carry the page's nonce (see injectedStyle).
  */
 export function renderNotices(basePath: string, s: ResolvedSubjectOptions, notices: AccessEntry[], csrfToken: string, styleNonce?: string): string {
   const { sheet, attr: style } = injectedStyle(STYLE, styleNonce);
   const item = (e: AccessEntry) =>
     `<li${style('item')}>` +
-    `<div${style('text')}><span data-summary>${escapeHtml(NOTICE.summary(e))}</span> Reason: <q>${escapeHtml(e.reason)}</q>` +
-    (e.ticket ? ` (${escapeHtml(e.ticket)})` : '') +
-    (e.approver ? ` Approved by ${escapeHtml(e.approver.name)}.` : '') +
+    `<div${style('text')}><span data-summary>${aboutNameHtml(NOTICE.summary(e), e.actor.name)}</span> Reason: <q>${isolated(e.reason)}</q>` +
+    (e.ticket ? ` (${isolated(e.ticket)})` : '') +
+    (e.approver ? ` Approved by ${isolated(e.approver.name)}.` : '') +
     `<br><small>${escapeHtml(NOTICE.changes(e))}` +
-    e.actions.slice(0, ACTIONS_SHOWN).map((a) => ` <code>${escapeHtml(a.method)} ${escapeHtml(a.path)}</code>`).join('') +
+    e.actions.slice(0, ACTIONS_SHOWN).map((a) => ` <code>${escapeHtml(a.method)} ${isolated(a.path)}</code>`).join('') +
     (e.actions.length > ACTIONS_SHOWN ? ' …' : '') +
     `</small></div>` +
     `<form method="post" action="${escapeHtml(`${basePath}/me/notices/${encodeURIComponent(e.sessionId)}/dismiss`)}"${style('form')}>` +

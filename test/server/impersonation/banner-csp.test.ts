@@ -6,7 +6,7 @@ import { launchChromium } from '../../helpers/browser.js';
 import { cspViolations, nonceOf, strictCsp } from '../../helpers/csp.js';
 import { fileFixture } from '../../helpers/fixture.js';
 import { startHost, type TestHost } from '../../helpers/host.js';
-import { waitForEnded } from './banner.js';
+import { signInPage, waitForEnded } from './banner.js';
 
 let host: TestHost;
 afterEach(async () => host?.close());
@@ -39,15 +39,7 @@ describe('server banner under a nonce CSP, in Chromium', () => {
     const page = await suite.browser.newPage();
     const violations = cspViolations(page);
     await page.goto(`${host.url}/`);
-    const started = await page.evaluate(async () => {
-      const json = { 'content-type': 'application/json', accept: 'application/json' };
-      await fetch('/login', { method: 'POST', headers: json, body: JSON.stringify({ userId: 'avery' }) });
-      const { csrfToken } = await (await fetch('/onbehalf/status')).json();
-      const r = await fetch('/onbehalf/start', { method: 'POST', headers: { ...json, 'x-onbehalf-csrf': csrfToken }, body: JSON.stringify({ userId: 'ashley', reason: 'Checking her check-in page' }) });
-      return r.status;
-    });
-    expect(started).toBe(200);
-    await page.reload();
+    await signInPage(page, 'avery', { userId: 'ashley', reason: 'Checking her check-in page' });
     const drawn = await page.$eval('#onbehalf-banner', (e) => {
       const style = getComputedStyle(e);
       return { position: style.position, background: style.backgroundColor, bottom: Math.round(e.getBoundingClientRect().bottom), height: innerHeight };

@@ -13,8 +13,8 @@ describe('server-rendered banner', () => {
     await avery.start('ashley', 'Checking her check-in page', { ticket: 'SUP-9' });
     const page = (await avery.get('/')).text;
     expect(page).toContain(BANNER.serverMarker);
-    expect(page).toContain(BANNER.title('Ashley'));
-    expect(page).toContain(BANNER.detail('Ashley').replace("'", '&#39;'));
+    expect(page).toContain('You are currently working on behalf of <bdi>Ashley</bdi>');
+    expect(page).toContain('Any changes you make will take effect on <bdi>Ashley</bdi>&#39;s account.');
     expect(page).toContain('Checking her check-in page');
     expect(page).toContain('SUP-9');
     expect(page).toMatch(/role="alert"/);

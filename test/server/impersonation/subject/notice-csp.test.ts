@@ -6,6 +6,7 @@ import { launchChromium } from '../../../helpers/browser.js';
 import { cspViolations, nonceOf, strictCsp } from '../../../helpers/csp.js';
 import { fileFixture } from '../../../helpers/fixture.js';
 import { startHost, type TestHost } from '../../../helpers/host.js';
+import { signInPage } from '../banner.js';
 
 let host: TestHost;
 afterEach(async () => host?.close());
@@ -33,12 +34,7 @@ describe('subject notice under a nonce CSP', () => {
     const page = await suite.browser.newPage();
     const violations = cspViolations(page);
     await page.goto(`${host.url}/`);
-    const signedIn = await page.evaluate(async () => {
-      const r = await fetch('/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: 'ashley' }) });
-      return r.status;
-    });
-    expect(signedIn).toBe(200);
-    await page.reload();
+    await signInPage(page, 'ashley');
     const drawn = await page.$eval('#onbehalf-notices', (e) => {
       const style = getComputedStyle(e);
       const button = getComputedStyle(e.querySelector('button')!);

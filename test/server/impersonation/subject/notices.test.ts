@@ -65,9 +65,9 @@ describe('the subject is told', () => {
     const ashley = await host.signIn('ashley');
     const page = await ashley.request('GET', '/', { headers: { accept: 'text/html' } });
     expect(page.text).toContain('data-onbehalf-notice');
-    expect(page.text).toContain('Avery Admin worked on your behalf on');
+    expect(page.text).toContain('<bdi>Avery Admin</bdi> worked on your behalf on');
     expect(page.text).toContain('1 change made for you:');
-    expect(page.text).toContain('<code>POST /notes</code>');
+    expect(page.text).toContain('<code>POST <bdi>/notes</bdi></code>');
     expect(page.text).toContain('href="/account/access"');
     expect(page.text).not.toContain('<script>alert(1)');
     expect(page.text).toContain('&#60;script&#62;alert(1)&#60;/script&#62;');
