@@ -5,3 +5,4 @@ export { currentUserIdentity, checkIdentityAdapter } from './custom.js';
 export { guardSessionWrites, presentSessionValue, sessionCall, unpresentSession } from './session-view.js';
 export type { IdentityAdapter, HostIdentityWrite, PresentContext } from './types.js';
 export { idKey, numericAlternative } from './ids.js';
+export { person } from './person.js';

@@ -1,9 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import type { Person } from '../../../shared/index.js';
 import { wantsPage } from '../../http/index.js';
-import type { DirectoryUser } from '../../identity/types.js';
-
-export const person = (u: DirectoryUser): Person => ({ id: u.id, name: u.name, ...(u.email && { email: u.email }) });
 
 /** Answer a success: JSON for API clients, a 303 redirect for a no-JS form post. */
 export function done(req: Request, res: Response, redirect: string, body: Record<string, unknown>) {

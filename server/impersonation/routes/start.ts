@@ -9,7 +9,8 @@ import type { ImpersonationRecord } from '../store/index.js';
 import type { StartPermit } from '../subject/index.js';
 import type { ActorChecks } from './actors.js';
 import type { ApiDeps } from './deps.js';
-import { done, person } from './reply.js';
+import { person } from '../../identity/index.js';
+import { done } from './reply.js';
 
 /** A start this soon after another of the same actor is taken as racing it, not as replacing an abandoned one. */
 const RACING_START_MS = 2_000;

@@ -3,7 +3,7 @@ import { ELIGIBILITY_MESSAGES, usersQuerySchema, type Candidate } from '../../..
 import { OnBehalfError } from '../../http/index.js';
 import type { ActorChecks } from './actors.js';
 import type { ApiDeps } from './deps.js';
-import { person } from './reply.js';
+import { person } from '../../identity/index.js';
 
 /** `GET /users`: the picker's search, each user with whether they may be worked on behalf of and why not. */
 export function usersHandler({ actors, users, eligibility, subject }: Pick<ApiDeps, 'users' | 'eligibility' | 'subject'> & { actors: ActorChecks }) {

@@ -5,7 +5,8 @@ import { OnBehalfError } from '../../http/index.js';
 import type { DirectoryUser } from '../../identity/types.js';
 import type { SubjectHost } from './host.js';
 import type { ResolvedSubjectOptions } from './options.js';
-import { auditRequest, decide, person, transitionError } from './requests.js';
+import { person } from '../../identity/index.js';
+import { auditRequest, decide, transitionError } from './requests.js';
 
 /** Four-eyes: a start on a protected target needs a second admin's approval (docs/subject.md). */
 export function approval(host: Pick<SubjectHost, 'life' | 'now' | 'warn'>, s: ResolvedSubjectOptions) {

@@ -5,7 +5,8 @@ import { OnBehalfError } from '../../http/index.js';
 import type { DirectoryUser } from '../../identity/types.js';
 import type { SubjectHost } from './host.js';
 import type { ResolvedSubjectOptions } from './options.js';
-import { audited, auditRequest, decide, person } from './requests.js';
+import { person } from '../../identity/index.js';
+import { audited, auditRequest, decide } from './requests.js';
 
 const HOUR = 3_600_000;
 const covers = (g: Grant, actorId: string) => !g.to || g.to.id === actorId;

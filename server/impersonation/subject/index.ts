@@ -8,7 +8,7 @@ import { consent } from './consent.js';
 import { accessHistory } from './history.js';
 import { noticeMiddleware } from './notice-banner.js';
 import { resolveSubjectOptions } from './options.js';
-import { person } from './requests.js';
+import { person } from '../../identity/index.js';
 import { subjectRouter } from './routes.js';
 import type { SubjectOptions } from './types.js';
 

@@ -1,12 +1,9 @@
 import type { Request } from 'express';
 import type { AccessRequest, AuditEvent, Person } from '../../../shared/index.js';
 import { OnBehalfError } from '../../http/index.js';
-import type { DirectoryUser } from '../../identity/types.js';
 import type { SubjectAudit, SubjectHost } from './host.js';
 import type { ResolvedSubjectOptions } from './options.js';
 import type { TransitionResult } from './types.js';
-
-export const person = (u: DirectoryUser): Person => ({ id: u.id, name: u.name, ...(u.email && { email: u.email }) });
 
 /** Write a record before what it records happens: refused, it does not happen (503 AUDIT_UNAVAILABLE, saying what did not). */
 export async function audited(life: SubjectAudit, req: Request, type: AuditEvent['type'], fields: Partial<AuditEvent>, notDone: string): Promise<void> {
