@@ -37,6 +37,12 @@ export function resolveOptions(options: OnBehalfOptions): ResolvedOptions {
   if (!options.users || typeof options.users.get !== 'function' || typeof options.users.search !== 'function') {
     throw optionError('onBehalf: `users` must be a directory with get(id) and search(query, limit).');
   }
+  // Ignoring these would silently drop W4's refusal for a host upgrading from a build that had them.
+  for (const removed of ['okr', 'hasPrivateObjectives'] as const) {
+    if (removed in options) {
+      throw optionError(`onBehalf: the \`${removed}\` option is gone: plug the rule in as \`canBeImpersonated: [privateObjectivesRule(okr)]\` from "onbehalf/okr" (CHANGELOG.md).`);
+    }
+  }
   if (options.identity !== undefined && options.currentUser !== undefined) {
     throw optionError('onBehalf: pass `identity` or `currentUser`, not both (identity reads the sign-in itself).');
   }

@@ -3,7 +3,7 @@ import { dirname, join, normalize } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { anchorsOf, filesUnder, linksOf, read, ROOT } from './markdown.js';
 
-const pages = ['README.md', 'bench/README.md', ...filesUnder('docs', (p) => p.endsWith('.md'))];
+const pages = ['README.md', 'CHANGELOG.md', 'bench/README.md', ...filesUnder('docs', (p) => p.endsWith('.md'))];
 
 /** [page, target file, anchor] for every relative link of the user docs. */
 const links = pages.flatMap((page) =>

@@ -44,8 +44,8 @@ afterAll(async () => {
 });
 
 describe('the tarball', () => {
-  it('holds only the library: compiled server and protocol, their types, LICENSE, README', () => {
-    const strays = packedFiles.filter((f) => !/^(dist\/(server|shared)\/.+\.(js|d\.ts)|LICENSE|README\.md|package\.json)$/.test(f));
+  it('holds only the library: compiled server and protocol, their types, LICENSE, README, CHANGELOG', () => {
+    const strays = packedFiles.filter((f) => !/^(dist\/(server|shared)\/.+\.(js|d\.ts)|LICENSE|README\.md|CHANGELOG\.md|package\.json)$/.test(f));
     expect(strays).toEqual([]);
     expect(packedFiles).toContain('LICENSE');
     expect(packedFiles.some((f) => f.startsWith('dist/examples/') || f.startsWith('dist/extension/') || f.endsWith('.map'))).toBe(false);

@@ -21,6 +21,12 @@ describe('options and start-up validations', () => {
     expect(() => onBehalf({ users, currentUser: () => undefined, audit: memoryAudit(), exitMode: 'away' as any })).toThrow(/exitMode/);
   });
 
+  it('refuses the removed okr and hasPrivateObjectives options rather than dropping their refusal', () => {
+    const base = { users, currentUser: () => undefined, audit: memoryAudit() };
+    expect(() => onBehalf({ ...base, hasPrivateObjectives: () => true } as any)).toThrow(/`hasPrivateObjectives` option is gone.*privateObjectivesRule/);
+    expect(() => onBehalf({ ...base, okr: {} } as any)).toThrow(/`okr` option is gone.*privateObjectivesRule/);
+  });
+
   it('warns about the memory store in production', () => {
     const warnings = warningsInProduction();
     expect(warnings.join('\n')).toMatch(/memoryStore\(\) in production/);
