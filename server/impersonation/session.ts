@@ -99,9 +99,12 @@ export async function leaveActing(req: Request, o: Pick<ResolvedOptions, 'authSe
 }
 
 /** The acting session's host data now (the sign-in keys left out), for dropUnchanged to compare with later. */
-export function actingSnapshot(req: Request, o: ResolvedOptions): Array<[string, unknown]> {
-  const auth = new Set(o.authSessionKeys);
-  return Object.entries(sessionData(req)).filter(([k]) => !auth.has(k));
+export function actingSnapshot(req: Request, o: Pick<ResolvedOptions, 'authSessionKeys'>): Array<[string, unknown]> {
+  const session = req.session as unknown as Record<string, unknown>;
+  const held: Array<[string, unknown]> = [];
+  for (const k of Object.keys(session)) if (!OWN_KEYS.has(k) && !o.authSessionKeys.includes(k)) held.push([k, session[k]]);
+  // Taken on every acting request: most acting sessions hold no host data, and then there is nothing to copy.
+  return held.length ? structuredClone(held) : held;
 }
 
 /** Remove every key that still holds its value in `snapshot`: what was set while acting and not written since. */
