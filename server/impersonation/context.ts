@@ -14,14 +14,30 @@ import type { ResolvedOptions } from './options.js';
 import { actingSnapshot, dropActingDataOnSignIn, handOverToSignIn, leaveActing, noteSignInEnds } from './session.js';
 import type { DirectoryUser, ImpersonationRecord, UserId } from './types.js';
 
+const isCacheControl = (name: unknown) => typeof name === 'string' && name.toLowerCase() === 'cache-control';
+
+/** writeHead's own headers (an object, or Node's flat [name, value, …] list) without Cache-Control. */
+function withoutCacheControl(headers: unknown): unknown {
+  if (Array.isArray(headers)) {
+    const kept: unknown[] = [];
+    for (let i = 0; i < headers.length; i += 2) if (!isCacheControl(headers[i])) kept.push(headers[i], headers[i + 1]);
+    return kept;
+  }
+  if (headers && typeof headers === 'object') return Object.fromEntries(Object.entries(headers).filter(([name]) => !isCacheControl(name)));
+  return headers;
+}
+
 /** Nothing rendered as the subject may be kept by a cache: Back after Exit must ask the server again. */
 function noStore(res: Response) {
   res.setHeader('Cache-Control', 'no-store');
   const writeHead = res.writeHead;
-  // A host handler that sets its own Cache-Control is overruled at the last moment.
-  res.writeHead = function (this: Response, ...args: Parameters<Response['writeHead']>) {
+  // A host handler that sets its own Cache-Control is overruled at the last moment, including one
+  // passed to writeHead itself (Node applies those after every setHeader).
+  res.writeHead = function (this: Response, ...args: unknown[]) {
     this.setHeader('Cache-Control', 'no-store');
-    return writeHead.apply(this, args);
+    const last = args.length - 1;
+    if (last >= 1 && typeof args[last] === 'object') args[last] = withoutCacheControl(args[last]);
+    return (writeHead as (...a: unknown[]) => Response).apply(this, args);
   } as Response['writeHead'];
 }
 

@@ -123,6 +123,9 @@ export async function startHost(
   });
   app.get('/account/password', (_req, res) => res.send('change your password'));
   app.get('/cached', (_req, res) => res.set('Cache-Control', 'public, max-age=3600').type('html').send('<p>cacheable</p>'));
+  // Headers handed to writeHead itself: Node applies them after every setHeader.
+  app.get('/cached-head', (_req, res) => res.writeHead(200, { 'cache-control': 'public, max-age=3600', 'Content-Type': 'text/html' }).end('<p>cacheable</p>'));
+  app.get('/cached-head-list', (_req, res) => res.writeHead(200, 'OK', ['Cache-Control', 'public, max-age=3600', 'Content-Type', 'text/html']).end('<p>cacheable</p>'));
   app.get('/stream', (_req, res) => {
     res.type('html');
     res.write('<html><body>part one ');

@@ -63,9 +63,9 @@ describe('caching while acting', () => {
   it('everything served as the subject is Cache-Control: no-store, even where the host set its own', async () => {
     host = await startHost();
     const avery = await host.signIn('avery');
-    expect((await avery.get('/cached')).headers.get('cache-control')).toBe('public, max-age=3600');
+    for (const path of ['/cached', '/cached-head', '/cached-head-list']) expect((await avery.get(path)).headers.get('cache-control'), path).toBe('public, max-age=3600');
     await avery.start('ashley');
-    for (const path of ['/', '/whoami', '/stream', '/cached', '/account/password', '/nowhere']) {
+    for (const path of ['/', '/whoami', '/stream', '/cached', '/cached-head', '/cached-head-list', '/account/password', '/nowhere']) {
       expect((await avery.get(path)).headers.get('cache-control'), path).toBe('no-store');
     }
     expect((await avery.post('/notes', {})).headers.get('cache-control')).toBe('no-store');
