@@ -121,7 +121,7 @@ function dropUnchanged(session: Record<string, unknown>, snapshot: Array<[string
  * actor (the cart, the current team, a cached profile). A regenerated or destroyed session is the
  * host's own and is left alone.
  */
-export function handOverToSignIn(req: Request, res: Response, o: ResolvedOptions, stash: Record<string, unknown> = {}): void {
+export function handOverToSignIn(req: Request, res: Response, o: Pick<ResolvedOptions, 'authSessionKeys'>, stash: Record<string, unknown> = {}): void {
   const id = req.sessionID;
   const acting = actingSnapshot(req, o);
   const session = () => req.session as unknown as Record<string, unknown> | undefined;
